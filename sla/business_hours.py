@@ -245,7 +245,7 @@ def _working_intervals(
     chunk_start = start_at
     while chunk_start < stop_at:
         chunk_end = min(chunk_start + _OFFSET_PROBE, stop_at)
-        offset = _utc_offset(zone, start_at) or timedelta()
+        offset = _utc_offset(zone, chunk_start) or timedelta()
         if _utc_offset(zone, chunk_end) != offset:
             chunk_end = _offset_change(zone, chunk_start, chunk_end, offset)
         yield from _intervals_at_offset(calendar, chunk_start, chunk_end, offset)

@@ -119,7 +119,10 @@ STORAGES = {
 # --- Celery -----------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: a folder under var/, no server needed.
 BROKER_FOLDER = Path(env.str("BROKER_FOLDER", default=str(VAR_DIR / "broker")))
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem"):
+    # The embedded broker is a folder; web, worker and beat all need it to exist.
+    BROKER_FOLDER.mkdir(parents=True, exist_ok=True)
 CELERY_BROKER_TRANSPORT_OPTIONS = (
     {
         "data_folder_in": str(BROKER_FOLDER),
