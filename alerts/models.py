@@ -81,6 +81,7 @@ class AlertRule(TimestampedModel):
 
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (will retry)"
     GAVE_UP = "gave_up", "Gave up"
@@ -110,6 +111,9 @@ class Alert(TimestampedModel):
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a worker took it for sending."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
     slack_channel = models.CharField(max_length=32, blank=True)
     slack_ts = models.CharField(max_length=32, blank=True)
@@ -138,7 +142,7 @@ class Alert(TimestampedModel):
             # Scanned by the delivery retry sweep: alerts waiting for another attempt.
             models.Index(
                 fields=["next_attempt_at"],
-                condition=Q(status__in=["pending", "failed"]),
+                condition=Q(status__in=["pending", "sending", "failed"]),
                 name="alerts_alert_undelivered",
             ),
         ]

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from requests_app.models import Message, Request, RequestEvent
+from requests_app.models import DiscardedMessage, Message, Request, RequestEvent
 
 
 class RequestEventInline(admin.TabularInline):
@@ -98,3 +98,12 @@ class RequestEventAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+
+@admin.register(DiscardedMessage)
+class DiscardedMessageAdmin(admin.ModelAdmin):
+    list_display = ["request", "workspace", "is_active", "created_at"]
+    list_filter = ["is_active", "workspace"]
+    search_fields = ["request__id"]
+    list_select_related = ["request", "workspace"]
+    readonly_fields = ["workspace", "request", "text", "fingerprint", "created_at"]

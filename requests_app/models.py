@@ -53,6 +53,15 @@ class Message(TimestampedModel):
         """The ts of the thread this message belongs to (its own ts when top-level)."""
         return self.thread_ts or self.ts
 
+    @property
+    def permalink(self) -> str:
+        """A link that opens the message in Slack (built, so no Web API call is needed)."""
+        host = f"https://{self.workspace.domain or 'app'}.slack.com"
+        link = f"{host}/archives/{self.channel.channel_id}/p{self.ts.replace('.', '')}"
+        if self.thread_ts and self.thread_ts != self.ts:
+            link += f"?thread_ts={self.thread_ts}&cid={self.channel.channel_id}"
+        return link
+
 
 class RequestStatus(models.TextChoices):
     OPEN = "open", "Open"
@@ -207,3 +216,36 @@ class RequestEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class DiscardedMessage(TimestampedModel):
+    """The text of a discarded request's root message, so similar messages are ignored.
+
+    ``fingerprint`` is the detector's comparable form of the text, computed once at discard.
+    """
+
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="discarded_messages"
+    )
+    request = models.OneToOneField(
+        Request, on_delete=models.CASCADE, related_name="discarded_message"
+    )
+    text = models.TextField()
+    fingerprint = models.JSONField(default=dict)
+    is_active = models.BooleanField(
+        default=True, help_text="Undoing a discard turns its suppression off."
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        # Read by discard suppression for every new customer message of a workspace.
+        indexes = [
+            models.Index(
+                fields=["workspace", "-created_at"],
+                condition=Q(is_active=True),
+                name="requests_discarded_active",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Discarded request #{self.request_id}"

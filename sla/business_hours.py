@@ -27,11 +27,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays as holidays_package
 
+# Config keys, indexed by date.weekday() (0 = Monday).
 WEEKDAY_KEYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-"""Config keys, indexed by ``date.weekday()`` (0 = Monday)."""
-
+# How far ahead a deadline or the next working instant is searched for (about ten years).
 SEARCH_HORIZON = timedelta(days=3653)
-"""How far ahead a deadline or next working instant is searched for (about ten years)."""
 
 # tzdata never changes a zone's UTC offset twice within four days (the closest pair, in
 # Africa/Freetown in 1939, is 95 hours apart), so a one-day probe window holds at most one change.
@@ -51,7 +50,7 @@ class Span:
     """One working span of a day in local wall-clock time, start inclusive, end exclusive.
 
     Bounds are naive times of whole minutes. ``end == time(0, 0)`` means 24:00, the end of the
-    day (a Django ``TimeField`` can store that), so ``Span(time(0), time(0))`` is the whole day.
+    day (a Django ``TimeField`` cannot hold 24:00), so ``Span(time(0), time(0))`` is a whole day.
     """
 
     start: time
@@ -103,6 +102,11 @@ class Calendar:
     def __hash__(self) -> int:
         weekly = tuple(self.weekly_hours.items())
         return hash((self.timezone, weekly, self.holidays, self.country, self.subdivision))
+
+    def __reduce__(self) -> tuple[type["Calendar"], tuple[object, ...]]:
+        """Pickle and deepcopy through a plain dict: a ``MappingProxyType`` cannot be pickled."""
+        weekly = dict(self.weekly_hours)
+        return Calendar, (self.timezone, weekly, self.holidays, self.country, self.subdivision)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -245,8 +249,8 @@ def _working_intervals(
     chunk_start = start_at
     while chunk_start < stop_at:
         chunk_end = min(chunk_start + _OFFSET_PROBE, stop_at)
-        offset = _utc_offset(zone, chunk_start) or timedelta()
-        if _utc_offset(zone, chunk_end) != offset:
+        offset = chunk_start.astimezone(zone).utcoffset() or timedelta()  # never None
+        if chunk_end.astimezone(zone).utcoffset() != offset:
             chunk_end = _offset_change(zone, chunk_start, chunk_end, offset)
         yield from _intervals_at_offset(calendar, chunk_start, chunk_end, offset)
         chunk_start = chunk_end
@@ -272,15 +276,11 @@ def _intervals_at_offset(
         day += timedelta(days=1)
 
 
-def _utc_offset(zone: ZoneInfo, moment_at: datetime) -> timedelta | None:
-    return moment_at.astimezone(zone).utcoffset()  # never None for a ZoneInfo
-
-
 def _offset_change(zone: ZoneInfo, low: datetime, high: datetime, offset: timedelta) -> datetime:
     """The first instant in ``(low, high]`` whose offset is not ``offset``, by bisection."""
     while high - low > timedelta(microseconds=1):
         middle = low + (high - low) // 2
-        if _utc_offset(zone, middle) == offset:
+        if middle.astimezone(zone).utcoffset() == offset:
             low = middle
         else:
             high = middle

@@ -2,7 +2,14 @@
 
 from django.contrib import admin
 
-from slack_integration.models import Channel, InboundEvent, SlackUser, Workspace
+from slack_integration.models import (
+    Channel,
+    InboundEvent,
+    SlackOAuthState,
+    SlackUser,
+    Workspace,
+    WorkspaceMembership,
+)
 
 
 @admin.register(Workspace)
@@ -109,6 +116,26 @@ class InboundEventAdmin(admin.ModelAdmin):
     date_hierarchy = "received_at"
     show_full_result_count = False  # a large table: no COUNT(*) on every page
     readonly_fields = [field.name for field in InboundEvent._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(WorkspaceMembership)
+class WorkspaceMembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "workspace", "role", "slack_user"]
+    list_filter = ["role", "workspace"]
+    search_fields = ["user__username", "user__email", "workspace__name"]
+    list_select_related = ["user", "workspace", "slack_user"]
+    raw_id_fields = ["slack_user"]
+
+
+@admin.register(SlackOAuthState)
+class SlackOAuthStateAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "expire_at"]
+    # The state value is a one-time secret of an install in progress: never shown.
+    exclude = ["state"]
+    readonly_fields = ["expire_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -238,3 +238,56 @@ class InboundEvent(TimestampedModel):
 
     def __str__(self) -> str:
         return f"{self.event_type or 'event'} {self.event_id}"
+
+
+class SlackOAuthState(models.Model):
+    """A one-time OAuth ``state`` issued by ``/slack/install`` (Bolt's state store)."""
+
+    state = models.CharField(max_length=64, unique=True)
+    expire_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-expire_at"]
+        verbose_name = "Slack OAuth state"
+
+    def __str__(self) -> str:
+        return f"OAuth state expiring {self.expire_at:%Y-%m-%d %H:%M}"
+
+
+class MemberRole(models.TextChoices):
+    ADMIN = "admin", "Admin (configures the workspace)"
+    AGENT = "agent", "Agent (acts on requests)"
+    READ_ONLY = "read_only", "Read-only"
+
+
+class WorkspaceMembership(TimestampedModel):
+    """Which Django users may use the API (and admin lists) for which workspace, and how."""
+
+    user = models.ForeignKey(
+        "auth.User", on_delete=models.CASCADE, related_name="workspace_memberships"
+    )
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="members")
+    role = models.CharField(max_length=16, choices=MemberRole.choices, default=MemberRole.AGENT)
+    slack_user = models.ForeignKey(
+        SlackUser,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The member's Slack identity, for `me/summary` and actions taken via the API.",
+    )
+
+    class Meta:
+        ordering = ["workspace", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "workspace"], name="%(app_label)s_%(class)s_unique_member"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values),
+                name="%(app_label)s_%(class)s_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.workspace} ({self.role})"

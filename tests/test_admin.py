@@ -2,13 +2,16 @@
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.db.models import Model
 from django.urls import reverse
+from django.utils import timezone
 
 from alerts.tests.factories import AlertFactory, AlertRuleFactory
+from requests_app.models import DiscardedMessage
 from requests_app.tests.factories import RequestEventFactory
 from sla.tests.factories import BusinessHoursCalendarFactory, SLAClockEventFactory, SLAPolicyFactory
-from slack_integration.models import Workspace
+from slack_integration.models import SlackOAuthState, Workspace, WorkspaceMembership
 from slack_integration.tests.factories import InboundEventFactory
 from tickets.tests.factories import TicketFactory
 
@@ -30,6 +33,16 @@ def one_of_each(db) -> None:
     TicketFactory(request=event.request)
     SLAPolicyFactory(calendar=BusinessHoursCalendarFactory())
     InboundEventFactory()
+    DiscardedMessage.objects.create(
+        workspace=event.request.workspace,
+        request=event.request,
+        text="not a request",
+        fingerprint={},
+    )
+    SlackOAuthState.objects.create(state="state-1", expire_at=timezone.now())
+    WorkspaceMembership.objects.create(
+        user=User.objects.create_user("agent"), workspace=event.request.workspace
+    )
 
 
 @pytest.mark.parametrize("model", our_models(), ids=lambda model: model._meta.label)

@@ -1,24 +1,15 @@
 """`GET /healthz` answers 200 when the database and broker answer, 503 otherwise."""
 
-import socket
-
 import pytest
 from django.db import connection
 
-from thena.celery import app as celery_app
+from conftest import celery_configured, unreachable_broker_url
 
 
 @pytest.fixture
 def unreachable_broker():
-    """Points Celery at a Redis port where nothing listens (a real refused connection)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        free_port = probe.getsockname()[1]
-    keys = ("broker_url", "broker_read_url", "broker_write_url")
-    original = {key: celery_app.conf[key] for key in keys}
-    celery_app.conf.update(dict.fromkeys(keys, f"redis://127.0.0.1:{free_port}/0"))
-    yield
-    celery_app.conf.update(original)
+    with celery_configured(broker_url=unreachable_broker_url()):
+        yield
 
 
 @pytest.mark.django_db

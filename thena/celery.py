@@ -14,8 +14,9 @@ app.autodiscover_tasks()
 
 @beat_init.connect
 def sync_schedules_on_beat_start(sender: object, **kwargs: object) -> None:
-    """Beat writes the declared schedules itself, so no deploy can forget them."""
+    """Beat writes the declared schedules (and start-up defaults) itself, so no deploy can
+    forget them."""
     # Imported here because this module loads before Django's app registry is ready.
-    from thena.schedules import sync_periodic_tasks
+    from django.core.management import call_command
 
-    sync_periodic_tasks()
+    call_command("sync_schedules")

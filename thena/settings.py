@@ -134,6 +134,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     else {"visibility_timeout": 3600}
 )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The Slack ack path enqueues a task: a down broker must fail fast, not hold the ack past
+# Slack's 3 s (the stored row is swept up later).
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_BACKEND = None
 # A task is acknowledged after it ran, and re-queued if the worker dies mid-task: every task
@@ -145,6 +154,9 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Alert delivery has its own queue, so a burst of inbound events never delays the alerts of
+# requests already detected. Workers consume both (bin/run-all: -Q celery,alerts).
+CELERY_TASK_ROUTES = {"alerts.*": {"queue": "alerts"}}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 
@@ -173,13 +185,59 @@ SLA_EVALUATION_INTERVAL_SECONDS = env.int("SLA_EVALUATION_INTERVAL_SECONDS", def
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so an unauthenticated call gets 401 with `WWW-Authenticate: Token`.
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_THROTTLE_USER", default="1000/min"),
+        "anon": env.str("API_THROTTLE_ANON", default="30/min"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "thena.api.StandardPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "thena.api.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "thena.api_schema.ErrorDocumentingAutoSchema",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Thena API",
-    "DESCRIPTION": "Customer requests, alerts and SLAs for Slack shared channels.",
+    "DESCRIPTION": (
+        "Customer requests, alerts and SLAs for Slack shared channels.\n\n"
+        "Authenticate with `Authorization: Token <key>` (`manage.py create_api_token`). "
+        "You see the workspaces you are a member of; read-only members read, agents also "
+        "act on requests, admins also change the configuration. Every error is "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStatusEnum": "requests_app.models.RequestStatus",
+        "DeliveryStatusEnum": "alerts.models.DeliveryStatus",
+        "TicketStatusEnum": "tickets.models.TicketStatus",
+        "ClockStateEnum": "sla.models.ClockState",
+        "ClockKindEnum": "sla.models.ClockKind",
+        "SegmentEnum": "slack_integration.models.Segment",
+        "StrictnessEnum": "slack_integration.models.Strictness",
+        "AlertEventEnum": "alerts.models.AlertEvent",
+        "ScopeEnum": "sla.models.PolicyScope",
+        "MemberRoleEnum": "slack_integration.models.MemberRole",
+        "SideEnum": "slack_integration.models.Side",
+        "ProviderKindEnum": "tickets.models.ProviderKind",
+        "TicketPriorityEnum": "tickets.models.TicketPriority",
+    },
 }
 
 # --- Logging ------------------------------------------------------------------------------
@@ -200,4 +258,11 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 
 # --- Periodic tasks (written to django-celery-beat by `manage.py sync_schedules`) ----------
-PERIODIC_TASKS: dict[str, dict] = {}
+PERIODIC_TASKS: dict[str, dict] = {
+    "sweep-inbound-events": {"task": "slack_integration.sweep_inbound_events", "every_seconds": 60},
+    "retry-undelivered-alerts": {"task": "alerts.retry_undelivered_alerts", "every_seconds": 60},
+    "evaluate-slas": {
+        "task": "sla.evaluate_due_clocks",
+        "every_seconds": SLA_EVALUATION_INTERVAL_SECONDS,
+    },
+}

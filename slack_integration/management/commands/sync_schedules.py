@@ -8,7 +8,10 @@ from thena.schedules import sync_periodic_tasks
 
 
 class Command(BaseCommand):
-    help = "Creates or updates the periodic tasks (sweeper, SLA evaluation) for celery beat."
+    help = (
+        "Start-up defaults: the periodic tasks (sweeper, SLA evaluation) for celery beat, and "
+        "the default triage alert rule when SLACK_TRIAGE_CHANNEL is set."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         changed = sync_periodic_tasks()

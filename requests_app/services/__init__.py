@@ -1,0 +1,1 @@
+"""Services of the requests app: one module per group of use cases."""

@@ -1,0 +1,1 @@
+"""Slack edge services: inbound events, the directory of channels and users, workspaces."""
