@@ -18,8 +18,10 @@ from hypothesis import settings as hypothesis_settings
 
 from slack_integration.fake_slack import FakeSlack
 
-SHARED_PAYLOADS = Path(__file__).resolve().parent.parent / "shared" / "data" / "slack_payloads"
+# The team's Slack payload fixtures (shared/data/slack_payloads), copied into the repo so the
+# suite runs from any checkout.
 PAYLOADS = Path(__file__).resolve().parent / "slack_integration" / "tests" / "payloads"
+SHARED_PAYLOADS = PAYLOADS
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 
 
@@ -43,9 +45,8 @@ def fake_slack(settings) -> Iterator[FakeSlack]:
 
 
 def load_payload(name: str) -> dict[str, Any]:
-    """A payload fixture by file name: ours first, then shared/data/slack_payloads."""
-    path = PAYLOADS / name if (PAYLOADS / name).exists() else SHARED_PAYLOADS / name
-    return json.loads(path.read_text())
+    """A payload fixture by file name (slack_integration/tests/payloads)."""
+    return json.loads((PAYLOADS / name).read_text())
 
 
 def sign(

@@ -1,8 +1,10 @@
 """Admin for SLA policies, calendars and clocks (clocks and their logs are read-only)."""
 
 from django.contrib import admin
+from django.utils import timezone
 
 from sla.models import BusinessHoursCalendar, SLAClock, SLAClockEvent, SLAPolicy
+from sla.services import recompute_policy_clocks
 
 
 @admin.register(BusinessHoursCalendar)
@@ -32,6 +34,13 @@ class SLAPolicyAdmin(admin.ModelAdmin):
     search_fields = ["name", "channel__name"]
     list_select_related = ["workspace", "channel", "calendar"]
     raw_id_fields = ["channel"]
+    actions = ["apply_to_running_clocks"]
+
+    @admin.action(description="Apply to running clocks (recompute their deadlines)")
+    def apply_to_running_clocks(self, request, queryset) -> None:
+        now = timezone.now()
+        changed = sum(recompute_policy_clocks(policy=policy, now=now) for policy in queryset)
+        self.message_user(request, f"Recomputed {changed} running clock(s).")
 
 
 class SLAClockEventInline(admin.TabularInline):

@@ -342,7 +342,12 @@ def resume_resolution(*, customer_request: Any, now: datetime) -> None:
     for clock in SLAClock.objects.select_for_update().filter(
         request=customer_request, kind=ClockKind.RESOLUTION, state=ClockState.PAUSED
     ):
-        paused = clock.events.filter(kind=ClockEventKind.PAUSED).order_by("-at", "-pk").first()
+        # The latest pause (or a recompute during the pause) says how much time was left.
+        paused = (
+            clock.events.filter(kind__in=[ClockEventKind.PAUSED, ClockEventKind.RECOMPUTED])
+            .order_by("-at", "-pk")
+            .first()
+        )
         detail = paused.detail if paused else {}
         calendar = snapshot_calendar(clock.policy_snapshot)
         due_at = add_working_minutes(now, detail.get("remaining_minutes", 0), calendar)
@@ -376,3 +381,72 @@ def restart_resolution(*, customer_request: Any, now: datetime) -> SLAClock | No
         policy=policy,
         now=now,
     )
+
+
+_TARGET_FIELDS = {
+    ClockKind.FIRST_RESPONSE: "first_response_minutes",
+    ClockKind.NEXT_RESPONSE: "next_response_minutes",
+    ClockKind.RESOLUTION: "resolution_minutes",
+}
+
+
+def _paused_intervals(clock: SLAClock, now: datetime) -> list[tuple[datetime, datetime]]:
+    """The clock's pauses, from its event log (an open pause runs until ``now``)."""
+    intervals, paused_at = [], None
+    for event in clock.events.filter(kind__in=[ClockEventKind.PAUSED, ClockEventKind.RESUMED]):
+        if event.kind == ClockEventKind.PAUSED:
+            paused_at = event.at
+        elif paused_at is not None:
+            intervals.append((paused_at, event.at))
+            paused_at = None
+    if paused_at is not None:
+        intervals.append((paused_at, now))
+    return intervals
+
+
+@transaction.atomic
+def recompute_policy_clocks(*, policy: SLAPolicy, now: datetime) -> int:
+    """Applies an edited policy to the clocks still running on it (an explicit option).
+
+    By default a clock keeps the policy it started with. This recomputes each live clock's
+    deadline from its start with the new targets and calendar, keeping its pauses (derived
+    from its event log); a target the policy no longer has cancels that clock.
+    """
+    snapshot = policy_snapshot(policy)
+    calendar = snapshot_calendar(snapshot)
+    changed = 0
+    for clock in SLAClock.objects.select_for_update().filter(policy=policy, state__in=LIVE_STATES):
+        minutes = snapshot.get(_TARGET_FIELDS[clock.kind])
+        if not minutes:
+            SLAClock.objects.filter(pk=clock.pk).update(state=ClockState.CANCELLED, stopped_at=now)
+            _log(clock, ClockEventKind.CANCELLED, now, reason="policy no longer has this target")
+            changed += 1
+            continue
+        paused = sum(
+            working_minutes_between(start, end, calendar)
+            for start, end in _paused_intervals(clock, now)
+        )
+        due_at = add_working_minutes(clock.started_at, minutes + paused, calendar)
+        percent = snapshot.get("warning_percent")
+        warn_at = (
+            add_working_minutes(clock.started_at, minutes * percent / 100 + paused, calendar)
+            if percent and clock.kind in WARNING_EVENTS
+            else None
+        )
+        fields: dict[str, Any] = {
+            "policy_snapshot": snapshot,
+            "target_minutes": minutes,
+            "due_at": due_at,
+            "warn_at": warn_at,
+        }
+        detail: dict[str, Any] = {"due_at": due_at.isoformat(), "policy": snapshot["name"]}
+        if clock.state == ClockState.PAUSED:
+            worked = working_minutes_between(clock.started_at, clock.paused_at, calendar) - sum(
+                working_minutes_between(start, end, calendar)
+                for start, end in _paused_intervals(clock, clock.paused_at)
+            )
+            detail["remaining_minutes"] = max(minutes - worked, 0)
+        SLAClock.objects.filter(pk=clock.pk).update(**fields)
+        _log(clock, ClockEventKind.RECOMPUTED, now, **detail)
+        changed += 1
+    return changed

@@ -1,4 +1,4 @@
-"""What every API endpoint shares: the error shape, pagination, permissions, schema docs.
+"""What every API endpoint shares: the error shape, filters, pagination, permissions.
 
 Every error answers ``{"error": {"code", "message", "fields"}}`` (STYLE.md §8): ``code`` is
 stable for clients, ``message`` is for people, ``fields`` names the offending input fields

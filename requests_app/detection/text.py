@@ -181,6 +181,31 @@ def _length_bucket(word_count: int) -> str:
     return "15-25" if word_count <= 25 else "26+"
 
 
+def _cue_features(cues: list[str], structure: list[str], word_count: int) -> list[str]:
+    """``cue:*`` features plus a few interactions a linear model cannot form by itself."""
+    features = [f"cue:{name}" for name in cues]
+    cue_set = set(cues)
+    question_end = "q:end" in structure
+    asks = bool(cue_set & {"can_you", "please", "need", "error", "not_working", "still"})
+    if "thanks" in cue_set and (asks or question_end):
+        features.append("x:thanks_then_ask")
+    if "fyi" in cue_set and cue_set & {"error", "not_working"}:
+        features.append("x:fyi_problem")
+    if "resolved" in cue_set and "q:any" not in structure:
+        features.append("x:resolved_statement")
+    problem = bool(cue_set & {"error", "not_working"})
+    settled = bool(cue_set & {"positive_state", "resolved", "no_longer", "found_it"})
+    if problem:
+        features.append("x:settled_problem" if settled else "x:open_problem")
+    if "q:any" not in structure and not cue_set & _REQUEST_CUES:
+        features.append("x:plain_statement")
+    if question_end:
+        features.append("x:question_rhetorical" if "rhetorical" in cue_set else "x:question")
+        if word_count <= 5:
+            features.append("x:short_question")
+    return features
+
+
 def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str]) -> list[str]:
     """Binary structural and lexicon features (the ``meta`` group)."""
     features = [f"len:{_length_bucket(len(words))}"]
@@ -198,7 +223,7 @@ def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str
         features.append("p:exclaim")
     if _SENTENCE_END.search(normalized.strip()):
         features.append("p:multi_sentence")
-    letters = [char for char in raw if char.isalpha()]
+    letters = [char for char in raw[:MAX_TEXT_CHARS] if char.isalpha()]
     if len(letters) >= 4 and all(char.isupper() for char in letters):
         features.append("p:all_caps")
     first = words[0] if words else ""
@@ -208,28 +233,7 @@ def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str
         features.append("open:greeting")
         if len(words) > 1 and words[1] in QUESTION_OPENERS:
             features.append("open:greeting_then_question")
-    cues = cue_names(normalized)
-    features.extend(f"cue:{name}" for name in cues)
-    cue_set = set(cues)
-    asks = bool(cue_set & {"can_you", "please", "need", "error", "not_working", "still"})
-    if "thanks" in cue_set and (asks or "q:end" in features):
-        features.append("x:thanks_then_ask")
-    if "fyi" in cue_set and cue_set & {"error", "not_working"}:
-        features.append("x:fyi_problem")
-    if "resolved" in cue_set and "q:any" not in features:
-        features.append("x:resolved_statement")
-    problem = bool(cue_set & {"error", "not_working"})
-    settled = bool(cue_set & {"positive_state", "resolved", "no_longer", "found_it"})
-    if problem and not settled:
-        features.append("x:open_problem")
-    if problem and settled:
-        features.append("x:settled_problem")
-    if "q:any" not in features and not cue_set & _REQUEST_CUES:
-        features.append("x:plain_statement")
-    if "q:end" in features:
-        features.append("x:question_rhetorical" if "rhetorical" in cue_set else "x:question")
-        if len(words) <= 5:
-            features.append("x:short_question")
+    features.extend(_cue_features(cue_names(normalized), features, len(words)))
     if not words and tokens:
         features.append("only:markup")
     return features

@@ -225,3 +225,64 @@ def test_two_evaluators_in_parallel_alert_once_per_clock() -> None:
     assert sum(len(result.breached) for result in results) == 40
     assert Alert.objects.filter(event="first_response_breached").count() == 40
     assert SLAClock.objects.filter(state="breached").count() == 40
+
+
+def test_policy_edit_applies_to_running_clocks_only_when_asked(customer_request) -> None:
+    from sla.services import recompute_policy_clocks
+
+    start(customer_request)
+    policy = get_applicable_policy(channel=customer_request.channel)
+    policy.first_response_minutes = 120
+    policy.save()
+    clock = SLAClock.objects.get(kind="first_response")
+    assert clock.due_at == START + timedelta(minutes=30)
+    assert recompute_policy_clocks(policy=policy, now=START + timedelta(minutes=5)) == 2
+    clock.refresh_from_db()
+    assert clock.due_at == START + timedelta(minutes=120)
+    assert clock.policy_snapshot["first_response_minutes"] == 120
+    assert clock.events.last().kind == "recomputed"
+
+
+def test_recompute_keeps_pauses(customer_request) -> None:
+    from sla.services import recompute_policy_clocks
+
+    start(customer_request)
+    pause_resolution(customer_request=customer_request, now=START + timedelta(minutes=100))
+    resume_resolution(customer_request=customer_request, now=START + timedelta(minutes=160))
+    policy = get_applicable_policy(channel=customer_request.channel)
+    policy.resolution_minutes = 300
+    policy.save()
+    recompute_policy_clocks(policy=policy, now=START + timedelta(minutes=170))
+    clock = SLAClock.objects.get(kind="resolution")
+    assert clock.due_at == START + timedelta(minutes=300 + 60)  # the 60-minute pause is kept
+
+
+def test_follow_up_after_a_vendor_reply_starts_a_next_response_clock(customer_request) -> None:
+    from sla.services import record_customer_message
+
+    policy = get_applicable_policy(channel=customer_request.channel)
+    policy.next_response_minutes = 60
+    policy.save()
+    AlertRuleFactory(workspace=customer_request.workspace, event="next_response_breached")
+    start(customer_request)
+    replied_at = START + timedelta(minutes=10)
+    record_response(customer_request=customer_request, responded_at=replied_at, responder_id=None)
+    customer_request.first_response_at = replied_at
+    followup_at = START + timedelta(minutes=20)
+    clock = record_customer_message(customer_request=customer_request, message_at=followup_at)
+    assert clock.kind == "next_response"
+    assert clock.due_at == followup_at + timedelta(minutes=60)
+    evaluate_due_clocks(now=followup_at + timedelta(minutes=61))
+    assert len(alerts("next_response_breached")) == 1
+
+
+def test_assignment_counts_as_response_when_the_policy_says_so(customer_request) -> None:
+    from sla.services import record_assignment
+
+    policy = get_applicable_policy(channel=customer_request.channel)
+    policy.assignment_counts_as_response = True
+    policy.save()
+    start(customer_request)
+    record_assignment(customer_request=customer_request, now=START + timedelta(minutes=5))
+    evaluate_due_clocks(now=START + timedelta(minutes=31))
+    assert alerts("first_response_breached") == []

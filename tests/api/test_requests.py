@@ -228,16 +228,35 @@ def test_discard_hold_and_reopen(agent_api, make_request):
     assert discarded.events.get(kind="reopened").detail == {"reason": "mistake"}
 
 
-def test_actions_work_for_a_member_without_a_slack_user(make_member, workspace, make_request):
+@pytest.mark.parametrize(
+    ("action", "body", "status", "event_kind"),
+    [
+        ("assign", {"assignee": "U0VERA"}, 200, "assigned"),
+        ("close", {}, 200, "closed"),
+        ("discard", {}, 200, "discarded"),
+        ("hold", {}, 200, "status_changed"),
+        ("create-ticket", {"title": "Export"}, 201, "ticket_created"),
+    ],
+)
+def test_actions_work_for_a_member_without_a_slack_user(
+    make_member, workspace, make_request, vera, action, body, status, event_kind
+):
+    api = make_member("agent", workspace)
+    customer_request = make_request()
+
+    response = api.post(f"/api/v1/requests/{customer_request.pk}/{action}/", body)
+
+    assert response.status_code == status, response.content
+    event = customer_request.events.get(kind=event_kind)
+    assert (event.actor, event.actor_user, event.source) == (None, api.user, "api")
+
+
+def test_timeline_names_the_django_user_of_an_api_action(make_member, workspace, make_request):
     api = make_member("agent", workspace)
     customer_request = make_request()
 
     response = api.post(f"/api/v1/requests/{customer_request.pk}/close/")
 
-    assert response.status_code == 200
-    event = customer_request.events.get(kind="closed")
-    assert event.actor is None
-    assert event.actor_user == api.user
     assert response.json()["timeline"][-1]["actor_username"] == api.user.username
 
 
