@@ -116,6 +116,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
+# --- Cache (API throttling counts) ----------------------------------------------------------
+# Per process by default; point CACHE_URL at Redis (redis://host:6379/1) so every web worker
+# shares the same throttling counts.
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
 # --- Celery -----------------------------------------------------------------------------
 # The default broker is kombu's filesystem transport: a folder under var/, no server needed.
 BROKER_FOLDER = Path(env.str("BROKER_FOLDER", default=str(VAR_DIR / "broker")))

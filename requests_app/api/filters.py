@@ -104,7 +104,8 @@ class RequestFilter(django_filters.FilterSet):
         if not text:
             return queryset
         return queryset.filter(
-            Q(root_message__text__icontains=text)
+            # Private channels' text is never searchable: a search must not reveal it.
+            Q(root_message__text__icontains=text, channel__is_private=False)
             | Q(customer__real_name__icontains=text)
             | Q(customer__display_name__icontains=text)
             | Q(customer__name__icontains=text)

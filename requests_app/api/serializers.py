@@ -29,7 +29,9 @@ class RequestSerializer(serializers.ModelSerializer):
     assignee = SlackUserRefSerializer(read_only=True, allow_null=True)
     sla_state = serializers.ChoiceField(choices=SLA_STATE_CHOICES, read_only=True)
     asked_at = serializers.DateTimeField(source="root_message.posted_at", read_only=True)
-    excerpt = serializers.SerializerMethodField()
+    excerpt = serializers.SerializerMethodField(
+        help_text="A short excerpt; null for private channels (open the permalink)."
+    )
     permalink = serializers.SerializerMethodField()
 
     class Meta:
@@ -54,7 +56,10 @@ class RequestSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_excerpt(self, customer_request: Request) -> str:
+    def get_excerpt(self, customer_request: Request) -> str | None:
+        """None for a private channel: like alerts, the API shows metadata and a link only."""
+        if customer_request.channel.is_private:
+            return None
         return excerpt_of(customer_request.root_message.text)
 
     def get_permalink(self, customer_request: Request) -> str:
@@ -91,7 +96,9 @@ class RequestEventSerializer(serializers.ModelSerializer):
 class RequestDetailSerializer(RequestSerializer):
     """A request with its full message, timeline, SLA clocks and tickets."""
 
-    text = serializers.CharField(source="root_message.text", read_only=True)
+    text = serializers.SerializerMethodField(
+        help_text="The customer's message; null for private channels (open the permalink)."
+    )
     first_responder = SlackUserRefSerializer(read_only=True, allow_null=True)
     closed_by = SlackUserRefSerializer(read_only=True, allow_null=True)
     timeline = RequestEventSerializer(source="events", many=True, read_only=True)
@@ -110,6 +117,11 @@ class RequestDetailSerializer(RequestSerializer):
             "tickets",
         ]
         read_only_fields = fields
+
+    def get_text(self, customer_request: Request) -> str | None:
+        if customer_request.channel.is_private:
+            return None
+        return customer_request.root_message.text
 
 
 class _RequestActionSerializer(serializers.Serializer):

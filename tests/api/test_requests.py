@@ -312,3 +312,19 @@ def test_create_ticket_needs_a_title(agent_api, make_request):
 
     assert response.status_code == 400
     assert error_of(response)["fields"] == {"title": ["This field is required."]}
+
+
+def test_private_channel_text_is_never_returned_or_searchable(agent_api, make_request, workspace):
+    private = ChannelFactory(workspace=workspace, channel_id="G0PRIV", is_private=True)
+    hidden = make_request(channel=private, text="payroll for ACME-SECRET is wrong")
+
+    listing = agent_api.get("/api/v1/requests/")
+    detail = agent_api.get(f"/api/v1/requests/{hidden.pk}/")
+    search = agent_api.get("/api/v1/requests/", {"q": "ACME-SECRET"})
+
+    assert listing.json()["results"][0]["excerpt"] is None
+    assert detail.json()["text"] is None
+    assert detail.json()["permalink"].endswith(hidden.root_message.ts.replace(".", ""))
+    assert ids(search) == []
+    for response in (listing, detail, search):
+        assert b"ACME-SECRET" not in response.content

@@ -12,11 +12,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from alerts.tests.factories import AlertFactory, AlertRuleFactory
 from requests_app.tests.factories import MessageFactory, RequestFactory
@@ -31,17 +37,8 @@ from slack_integration.tests.factories import (
 from thena.wsgi import application
 from tickets.tests.factories import TicketFactory, TicketProviderFactory
 
-# A development dependency (pinned in requirements.txt): skipped, visibly, where it is missing.
-schemathesis = pytest.importorskip("schemathesis")
-generic_checks = pytest.importorskip("schemathesis.checks")
-openapi_checks = pytest.importorskip("schemathesis.specs.openapi.checks")
-
 MAX_EXAMPLES = 10
-CHECKS = [
-    generic_checks.not_a_server_error,
-    openapi_checks.response_schema_conformance,
-    openapi_checks.status_code_conformance,
-]
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 # The coverage phase ignores max_examples: it sends every boundary and negative variant of
