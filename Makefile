@@ -26,6 +26,7 @@ migrate: venv .env
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) manage.py sync_schedules
+	$(PY) manage.py prepare_detection
 
 run: migrate
 	bin/run-all
