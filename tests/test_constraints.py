@@ -8,16 +8,24 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from alerts.models import AlertRule
 from alerts.tests.factories import AlertFactory, AlertRuleFactory
-from requests_app.models import Request, RequestEvent
+from requests_app.models import DiscardedMessage, Request, RequestEvent
 from requests_app.tests.factories import MessageFactory, RequestEventFactory, RequestFactory
 from sla.models import SLAClock, SLAClockEvent, SLAPolicy
 from sla.tests.factories import SLAClockEventFactory, SLAClockFactory, SLAPolicyFactory
-from slack_integration.models import Channel, InboundEvent, SlackUser, Workspace
+from slack_integration.models import (
+    Channel,
+    InboundEvent,
+    SlackOAuthState,
+    SlackUser,
+    Workspace,
+    WorkspaceMembership,
+)
 from slack_integration.tests.factories import (
     ChannelFactory,
     InboundEventFactory,
@@ -162,6 +170,34 @@ CASES = {
     "alerts_alert_event_valid": _update(AlertFactory, event="lunch_time"),
     "alerts_alert_status_valid": _update(AlertFactory, status="lost"),
     "alerts_alert_sent_has_time": _update(AlertFactory, status="sent"),
+    "slack_integration_workspacemembership_unique_member": _duplicate(
+        lambda: WorkspaceMembership.objects.create(
+            user=User.objects.create_user("member"), workspace=WorkspaceFactory()
+        ),
+        lambda membership: WorkspaceMembership.objects.create(
+            user=membership.user, workspace=membership.workspace, role="admin"
+        ),
+    ),
+    "slack_integration_workspacemembership_role_valid": _update(
+        lambda: WorkspaceMembership.objects.create(
+            user=User.objects.create_user("member"), workspace=WorkspaceFactory()
+        ),
+        role="owner",
+    ),
+    "slack_integration_slackoauthstate_state_key": _duplicate(
+        lambda: SlackOAuthState.objects.create(state="s1", expire_at=timezone.now()),
+        lambda state: SlackOAuthState.objects.bulk_create(
+            [SlackOAuthState(state=state.state, expire_at=timezone.now())]
+        ),
+    ),
+    "requests_app_discardedmessage_request_id_key": _duplicate(
+        lambda: DiscardedMessage.objects.create(
+            workspace=WorkspaceFactory(), request=RequestFactory(), text="x"
+        ),
+        lambda discarded: DiscardedMessage.objects.bulk_create(
+            [DiscardedMessage(workspace=discarded.workspace, request=discarded.request, text="y")]
+        ),
+    ),
     "tickets_ticketprovider_unique_name": _duplicate(
         TicketProviderFactory,
         lambda provider: TicketProvider.objects.create(
