@@ -138,6 +138,26 @@ def _last_action(customer_request: Any) -> tuple[str | None, bool]:
     return text, can_undo
 
 
+class RuleMatcher:
+    """Matches alert rules, remembering each answer: one evaluation tick asks the same
+    question for every clock of a channel, so it asks the database once per channel."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[int, str, int, str], list[AlertRule]] = {}
+
+    def matching(
+        self, *, workspace_id: int, event: str, channel_id: int, segment: str
+    ) -> list[AlertRule]:
+        key = (workspace_id, event, channel_id, segment)
+        if key not in self._answers:
+            self._answers[key] = list(
+                list_matching_rules(
+                    workspace_id=workspace_id, event=event, channel_id=channel_id, segment=segment
+                )
+            )
+        return self._answers[key]
+
+
 def list_matching_rules(
     *, workspace_id: int, event: str, channel_id: int, segment: str
 ) -> QuerySet[AlertRule]:

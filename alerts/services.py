@@ -12,7 +12,7 @@ from django.utils import timezone
 from alerts.backends import get_backend
 from alerts.exceptions import AlertNotRetryableError, DeliveryError
 from alerts.models import Alert, DeliveryStatus
-from alerts.selectors import get_alert_view, list_matching_rules
+from alerts.selectors import RuleMatcher, get_alert_view
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +27,7 @@ def raise_alerts(
     event: str,
     clock: Any | None = None,
     extra_destinations: Sequence[str] = (),
+    rules: RuleMatcher | None = None,
 ) -> list[Alert]:
     """Creates the alerts that ``event`` on ``customer_request`` calls for, one per destination.
 
@@ -36,7 +37,7 @@ def raise_alerts(
     evaluator) a no-op. Delivery is enqueued after commit. Returns the alerts created now.
     """
     channel = customer_request.channel
-    rules = list_matching_rules(
+    rules = (rules or RuleMatcher()).matching(
         workspace_id=customer_request.workspace_id,
         event=event,
         channel_id=channel.pk,

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import transaction
 
+from alerts.selectors import RuleMatcher
 from alerts.services import raise_alerts
 from sla.models import ClockEventKind, ClockState, SLAClock, SLAClockEvent
 from sla.services import breach_clock, warn_clock
@@ -82,13 +83,14 @@ def escalate_clock(*, clock: SLAClock, now: datetime) -> bool:
 def evaluate_due_clocks(*, now: datetime) -> TickResult:
     """Runs one evaluation tick at ``now``."""
     result = TickResult()
+    rules = RuleMatcher()  # rules are read once per channel and event for the whole tick
     running = SLAClock.objects.filter(state=ClockState.RUNNING)
     queries = [
         (
             result.breached,
             running.filter(due_at__lte=now),
             "due_at",
-            lambda clock: breach_clock(clock=clock, now=now),
+            lambda clock: breach_clock(clock=clock, now=now, rules=rules),
         ),
         (
             result.warned,
@@ -96,7 +98,7 @@ def evaluate_due_clocks(*, now: datetime) -> TickResult:
                 warned_at__isnull=True, warn_at__isnull=False, warn_at__lte=now, due_at__gt=now
             ),
             "warn_at",
-            lambda clock: warn_clock(clock=clock, now=now),
+            lambda clock: warn_clock(clock=clock, now=now, rules=rules),
         ),
         (
             result.escalated,

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from alerts.selectors import RuleMatcher
 from alerts.services import raise_alerts
 from sla.business_hours import (
     Calendar,
@@ -257,21 +258,30 @@ def record_customer_message(*, customer_request: Any, message_at: datetime) -> S
     )
 
 
-def breach_clock(*, clock: SLAClock, now: datetime) -> bool:
-    """Marks a running clock breached and raises its alerts; False if it was not running."""
-    updated = SLAClock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(
-        state=ClockState.BREACHED,
-        breached_at=now,
-        stopped_at=now,
-        escalate_at=_escalate_at(clock, now),
-    )
+def breach_clock(*, clock: SLAClock, now: datetime, rules: RuleMatcher | None = None) -> bool:
+    """Marks a running clock breached and raises its alerts; False if it was not running.
+
+    ``rules`` lets an evaluation tick match alert rules once per channel, not per clock.
+    """
+    changes = {
+        "state": ClockState.BREACHED,
+        "breached_at": now,
+        "stopped_at": now,
+        "escalate_at": _escalate_at(clock, now),
+    }
+    updated = SLAClock.objects.filter(pk=clock.pk, state=ClockState.RUNNING).update(**changes)
     if not updated:
         return False
-    clock.refresh_from_db()
+    # The conditional update succeeded, so these are the row's values; setting them keeps
+    # the request and channel the caller loaded with the clock.
+    for name, value in changes.items():
+        setattr(clock, name, value)
     _log(
         clock, ClockEventKind.BREACHED, now, late_seconds=int((now - clock.due_at).total_seconds())
     )
-    raise_alerts(customer_request=clock.request, event=BREACH_EVENTS[clock.kind], clock=clock)
+    raise_alerts(
+        customer_request=clock.request, event=BREACH_EVENTS[clock.kind], clock=clock, rules=rules
+    )
     return True
 
 
@@ -280,7 +290,7 @@ def _escalate_at(clock: SLAClock, now: datetime) -> datetime | None:
     return now + timedelta(minutes=minutes) if minutes else None
 
 
-def warn_clock(*, clock: SLAClock, now: datetime) -> bool:
+def warn_clock(*, clock: SLAClock, now: datetime, rules: RuleMatcher | None = None) -> bool:
     """Records a warning for a running clock and raises its alerts (once)."""
     updated = SLAClock.objects.filter(
         pk=clock.pk, state=ClockState.RUNNING, warned_at__isnull=True
@@ -288,7 +298,9 @@ def warn_clock(*, clock: SLAClock, now: datetime) -> bool:
     if not updated or clock.kind not in WARNING_EVENTS:
         return bool(updated)
     _log(clock, ClockEventKind.WARNED, now)
-    raise_alerts(customer_request=clock.request, event=WARNING_EVENTS[clock.kind], clock=clock)
+    raise_alerts(
+        customer_request=clock.request, event=WARNING_EVENTS[clock.kind], clock=clock, rules=rules
+    )
     return True
 
 

@@ -37,9 +37,19 @@ def _strip_marks(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
+# French elisions ("l'erreur", "d'import", "qu'on") are split off before matching, in the
+# text and in the phrases alike, so "erreur" matches inside "l'erreur".
+_ELISION = re.compile(r"(?<![\w'])(qu|[cdjlmnst])'(?=\w)")
+
+
+def split_elisions(text: str) -> str:
+    """``l'erreur`` -> ``l' erreur``: the elided article becomes a word of its own."""
+    return _ELISION.sub(r"\1' ", text) if "'" in text else text
+
+
 def _compile(phrases: list[str]) -> re.Pattern[str]:
     """One alternation per cue; CJK phrases match inside words (Japanese has no spaces)."""
-    latin = [_strip_marks(p) for p in phrases if not _CJK.search(p)]
+    latin = [split_elisions(_strip_marks(p)) for p in phrases if not _CJK.search(p)]
     cjk = [_strip_marks(p) for p in phrases if _CJK.search(p)]
     parts = []
     if latin:
@@ -53,7 +63,7 @@ def _compile(phrases: list[str]) -> re.Pattern[str]:
 _SIMPLE_WORD = re.compile(r"[\w']+")
 
 
-_LEADING_WORD = re.compile(r"([\w']+)(?:[ -]|\(\?!)")
+_LEADING_WORD = re.compile(r"([\w']+)(?:[ :-]|\(\?!)")
 _LEADING_GROUP = re.compile(r"\(\?:([\w' |?]+)\) ")
 
 
@@ -90,7 +100,8 @@ def _split_cues() -> tuple[
     for name, phrases in _LEXICON["cues"].items():
         complex_phrases = []
         first_words: set[str] | None = set()
-        for phrase in phrases:
+        for raw_phrase in phrases:
+            phrase = split_elisions(raw_phrase)
             if _SIMPLE_WORD.fullmatch(phrase) and not _CJK.search(phrase):
                 word_cues.setdefault(_strip_marks(phrase), set()).add(name)
                 continue
@@ -123,6 +134,7 @@ def cue_names(normalized: str) -> list[str]:
     apostrophes, which is what the regex boundaries of the other phrases mean too.
     """
     normalized = _THANKS_AGAIN.sub("thanks", normalized)
+    normalized = split_elisions(normalized)
     words = set(_SIMPLE_WORD.findall(normalized))
     found: set[str] = set()
     for word in words:

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from requests_app.detection.lexicon import QUESTION_OPENERS, cue_names, is_greeting_opener
 
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 CHAR_NGRAM_SIZES = (2, 3, 4, 5)
 MAX_TEXT_CHARS = 4000
 
@@ -37,6 +37,33 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": 
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _HTTP_CODE = re.compile(r"([45])\d\d(?:s|er)?")
 _SENTENCE_END = re.compile(r"[.!?\n]+\s*\S")
+# Where the last clause of a message starts: after a sentence end or a contrast word. What a
+# message ends with ("…, fixed now" / "thanks, but … still fails") often decides it.
+_CLAUSE_BREAK = re.compile(
+    r"(?:[.!?;:\n]+|,? (?:but|however|though|although|except|aber|allerdings|jedoch|"
+    r"mais|par contre|sauf|pero|sin embargo|aunque|salvo|porem|no entanto|exceto|so que|"
+    r"anyway|egal|bref|en fin|enfin|enfim))\s+(?=\S)"
+)
+# Cues worth knowing about in the last clause on their own.
+_LAST_CLAUSE_CUES = frozenset(
+    [
+        "please",
+        "can_you",
+        "need",
+        "follow_up",
+        "still",
+        "again",
+        "error",
+        "not_working",
+        "thanks",
+        "resolved",
+        "problem_gone",
+        "positive_state",
+        "found_it",
+        "no_action",
+        "will_try",
+    ]
+)
 
 _EMOJI_CLASSES: dict[str, str] = {
     **dict.fromkeys(["eyes", "point_up", "point_up_2", "up", "arrow_up", "bell"], "nudge"),
@@ -113,6 +140,16 @@ _REQUEST_CUES = frozenset(
         "when",
         "ja_request",
     ]
+)
+
+
+# Cues saying a problem is over: with an error word they mark a settled report, not a bug.
+_SETTLED_CUES = frozenset(
+    ["positive_state", "resolved", "found_it", "problem_gone", "no_action"]
+)
+# Cues of customer-side news (status, announcements, plans) rather than asks.
+_STATEMENT_CUES = frozenset(
+    ["fyi", "status_marker", "announce", "we_did", "our_side", "will_try", "scheduling"]
 )
 
 
@@ -194,15 +231,27 @@ def _cue_features(cues: list[str], structure: list[str], word_count: int) -> lis
     if "resolved" in cue_set and "q:any" not in structure:
         features.append("x:resolved_statement")
     problem = bool(cue_set & {"error", "not_working"})
-    settled = bool(cue_set & {"positive_state", "resolved", "no_longer", "found_it"})
+    # "no longer works" is a broken thing, "errors no longer show up" a settled one.
+    no_longer_settles = "no_longer" in cue_set and "not_working" not in cue_set
+    settled = no_longer_settles or bool(cue_set & _SETTLED_CUES)
     if problem:
         features.append("x:settled_problem" if settled else "x:open_problem")
+        if settled and "still" not in cue_set and "again" not in cue_set:
+            features.append("x:settled_for_good")
+    elif settled:
+        features.append("x:settled_no_problem")
+    if cue_set & {"problem_gone", "no_action"} and not cue_set & {"still", "follow_up"}:
+        features.append("x:nothing_to_do")
     if "q:any" not in structure and not cue_set & _REQUEST_CUES:
         features.append("x:plain_statement")
+        if cue_set & _STATEMENT_CUES:
+            features.append("x:informative_statement")
     if question_end:
         features.append("x:question_rhetorical" if "rhetorical" in cue_set else "x:question")
         if word_count <= 5:
             features.append("x:short_question")
+        if cue_set & {"social", "scheduling"}:
+            features.append("x:social_question")
     return features
 
 
@@ -234,9 +283,26 @@ def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str
         if len(words) > 1 and words[1] in QUESTION_OPENERS:
             features.append("open:greeting_then_question")
     features.extend(_cue_features(cue_names(normalized), features, len(words)))
+    features.extend(_last_clause_features(normalized))
     if not words and tokens:
         features.append("only:markup")
     return features
+
+
+def _last_clause_features(normalized: str) -> list[str]:
+    """``last:*`` cue features of the final clause, for messages with more than one."""
+    start = 0
+    for match in _CLAUSE_BREAK.finditer(normalized):
+        start = match.end()
+    if start == 0:
+        return []
+    tail = normalized[start:]
+    if len(tail.split()) < 2:
+        return ["last:short"]
+    cues = [f"last:{name}" for name in cue_names(tail) if name in _LAST_CLAUSE_CUES]
+    if tail.rstrip(" .)*_~").endswith("?"):
+        cues.append("last:question")
+    return cues or ["last:plain"]
 
 
 class Analysis(NamedTuple):
