@@ -40,6 +40,7 @@ lint: venv
 	$(VENV)/bin/lint-imports
 	DJANGO_SETTINGS_MODULE=thena.test_settings $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=thena.test_settings $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=thena.test_settings $(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -1,9 +1,7 @@
-"""/api/v1/sla-policies/, /api/v1/calendars/, /api/v1/sla-clocks/, /api/v1/reports/sla."""
+"""/api/v1/sla-policies/, /api/v1/calendars/, /api/v1/sla-clocks/."""
 
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from sla.api.reports import SLAReportView
 from sla.api.views import BusinessHoursCalendarViewSet, SLAClockViewSet, SLAPolicyViewSet
 
 router = SimpleRouter()
@@ -11,7 +9,4 @@ router.register("sla-policies", SLAPolicyViewSet, basename="sla-policy")
 router.register("calendars", BusinessHoursCalendarViewSet, basename="calendar")
 router.register("sla-clocks", SLAClockViewSet, basename="sla-clock")
 
-urlpatterns = [
-    path("reports/sla", SLAReportView.as_view(), name="sla-report"),
-    *router.urls,
-]
+urlpatterns = router.urls

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sla.reports import ClockRow, ReportRow, attainment_percent, percentile, summarise
+from requests_app.reports import ClockRow, ReportRow, attainment_percent, percentile, summarise
 from sla.tests.factories import SLAClockFactory
 from slack_integration.tests.factories import ChannelFactory, SlackUserFactory
 from tests.api.conftest import error_of

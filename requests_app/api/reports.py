@@ -12,12 +12,12 @@ from rest_framework.request import Request as HttpRequest
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sla.api.serializers import (
+from requests_app.api.report_serializers import (
     SLAReportGroupSerializer,
     SLAReportQuerySerializer,
     SLAReportSerializer,
 )
-from sla.reports import build_sla_report
+from requests_app.reports import build_sla_report
 from slack_integration.api.access import get_workspace_for_user
 
 CSV_COLUMNS = list(SLAReportGroupSerializer().fields)
