@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Collection
 from pathlib import Path
 
 LEXICON_FILE = Path(__file__).resolve().parent / "lexicon.toml"
@@ -127,11 +128,12 @@ _WORD_CUES, CUE_PATTERNS, _TRIGGERS = _split_cues()
 _CUE_ORDER = list(_LEXICON["cues"])
 
 
-def cue_names(normalized: str) -> list[str]:
+def cue_names(normalized: str, among: Collection[str] | None = None) -> list[str]:
     """Names of the cues present in already-normalised text, in lexicon order.
 
     A single-word phrase matches exactly when it equals a whole run of word characters and
-    apostrophes, which is what the regex boundaries of the other phrases mean too.
+    apostrophes, which is what the regex boundaries of the other phrases mean too. With
+    ``among``, only those cues are looked for (cheaper when the candidates are known).
     """
     normalized = _THANKS_AGAIN.sub("thanks", normalized)
     normalized = split_elisions(normalized)
@@ -143,13 +145,15 @@ def cue_names(normalized: str) -> list[str]:
             found |= names
     has_cjk = _CJK.search(normalized) is not None
     for name, pattern in CUE_PATTERNS.items():
-        if name in found:
+        if name in found or (among is not None and name not in among):
             continue
         first_words = _TRIGGERS[name]
         if first_words is not None and first_words.isdisjoint(words) and not has_cjk:
             continue
         if pattern.search(normalized):
             found.add(name)
+    if among is not None:
+        found &= set(among)
     return [name for name in _CUE_ORDER if name in found]
 
 

@@ -38,7 +38,7 @@ class TrainingConfig:
     """Hyper-parameters of the local classifier (chosen by cross-validation, see the bench)."""
 
     c: float = 8.0
-    char_weight: float = 1.0
+    char_weight: float = 1.3
     word_weight: float = 1.0
     meta_weight: float = 0.5
     min_df_char: int = 2
@@ -94,6 +94,39 @@ def _group_logit(counts: Counter[str], table: dict[str, tuple[float, float]]) ->
     return dot / math.sqrt(norm) if norm > 0.0 else 0.0
 
 
+class _WordGrams(NamedTuple):
+    """A word's in-vocabulary character n-grams (with repeats) and their summed weights."""
+
+    grams: tuple[str, ...]
+    dot: float  # sum of idf * coefficient over ``grams``
+    square: float  # sum of idf ** 2 over ``grams``
+
+
+def _char_logit(words: list[_WordGrams], table: dict[str, tuple[float, float]]) -> float:
+    """``_group_logit`` of the words' character n-grams, from per-word sums.
+
+    Every n-gram counted once contributes ``idf * coef`` to the dot product and ``idf ** 2`` to
+    the squared norm, which the per-word sums already hold; only the n-grams seen more than once
+    in the message need the sublinear-tf correction.
+    """
+    dot = 0.0
+    norm = 0.0
+    counts: Counter[str] = Counter()
+    for word in words:
+        dot += word.dot
+        norm += word.square
+        counts.update(word.grams)
+    if len(counts) < sum(counts.values()):
+        for gram, tf in counts.most_common():
+            if tf == 1:
+                break
+            idf, coefficient = table[gram]
+            value = (1.0 + math.log(tf)) * idf
+            dot += (value - tf * idf) * coefficient
+            norm += value * value - tf * idf * idf
+    return dot / math.sqrt(norm) if norm > 0.0 else 0.0
+
+
 class LocalClassifier:
     """A linear model over ``extract_features`` output, scored without scikit-learn."""
 
@@ -113,7 +146,7 @@ class LocalClassifier:
         self.cache_key = cache_key
         self.loaded_from_cache = loaded_from_cache
         self.training_rows = training_rows
-        self._word_grams: dict[str, tuple[str, ...]] = {}
+        self._word_grams: dict[str, _WordGrams] = {}
 
     def score(self, text: str) -> float:
         """Probability-like score in [0, 1] that ``text`` is a request.
@@ -123,18 +156,24 @@ class LocalClassifier:
         """
         analysis = analyze(text)
         char_table = self.tables["char"]
-        char_counts: Counter[str] = Counter()
         cache = self._word_grams
+        words: list[_WordGrams] = []
         for word in analysis.words:
-            grams = cache.get(word)
-            if grams is None:
+            entry = cache.get(word)
+            if entry is None:
                 grams = tuple(gram for gram in char_ngrams(word) if gram in char_table)
+                weights = [char_table[gram] for gram in grams]
+                entry = _WordGrams(
+                    grams,
+                    sum(idf * coefficient for idf, coefficient in weights),
+                    sum(idf * idf for idf, _ in weights),
+                )
                 if len(cache) < _WORD_CACHE_SIZE:
-                    cache[word] = grams
-            char_counts.update(grams)
+                    cache[word] = entry
+            words.append(entry)
         logit = self.bias
         logit += _group_logit(Counter(analysis.word_features), self.tables["word"])
-        logit += _group_logit(char_counts, char_table)
+        logit += _char_logit(words, char_table)
         meta = self.meta
         for feature in set(analysis.meta_features):
             logit += meta.get(feature, 0.0)

@@ -4,7 +4,9 @@ Training and scoring call the very same ``extract_features``, so the pure-Python
 exactly the features the model was fitted on. Slack markup becomes placeholder tokens
 (``zzmention``, ``zzlink``, ``zzcode`` …) so user ids, URLs and code do not turn into noise,
 while the signals that matter (a trailing ``?``, interrogative openers, "still", "please",
-error words, in five languages) become explicit features.
+error words, in five languages) become explicit features. Interactions of those cues tell an
+open problem from one the customer reports as settled, and the last clause of a message is
+described on its own ("fixed, thanks! but now the export is empty").
 """
 
 from __future__ import annotations
@@ -36,6 +38,17 @@ _PICTOGRAPH = re.compile(
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'"})
 _TOKEN = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _HTTP_CODE = re.compile(r"([45])\d\d(?:s|er)?")
+# A 4xx/5xx number that is an HTTP status: "502s", "500er", "a 403", "error 500", "500 error".
+_HTTP_ERROR = re.compile(
+    r"(?<!\w)[45]\d\d(?:s|er|ers)(?!\w)"
+    r"|(?:error|errors|erreur|erreurs|fehler|errores|erro|erros|code|status|http|return|returns|"
+    r"returning|gives|giving|getting|get|got|throws|throwing|hitting|retorna|retornando|devuelve|"
+    r"devolviendo|renvoie|renvoient|liefert|liefern|wirft|werfen|bekommen|kriegen|da|reprend|"
+    r"prend|recebendo|tomando|lanza|a|an|une|un|eine|einen|uma|um|des|con|with|mit|avec|com) "
+    r"[45]\d\d(?!\w)"
+    r"|(?<!\w)[45]\d\d (?:error|errors|erreur|erreurs|fehler|errores|erro|erros|internal|bad|"
+    r"not found|forbidden|unauthorized|gateway|service|too many)"
+)
 _SENTENCE_END = re.compile(r"[.!?\n]+\s*\S")
 # Where the last clause of a message starts: after a sentence end or a contrast word. What a
 # message ends with ("…, fixed now" / "thanks, but … still fails") often decides it.
@@ -43,6 +56,15 @@ _CLAUSE_BREAK = re.compile(
     r"(?:[.!?;:\n]+|,? (?:but|however|though|although|except|aber|allerdings|jedoch|"
     r"mais|par contre|sauf|pero|sin embargo|aunque|salvo|porem|no entanto|exceto|so que|"
     r"anyway|egal|bref|en fin|enfin|enfim))\s+(?=\S)"
+)
+_STRUCK = re.compile(r"~[^~\n]+~")
+# A last clause opening on "now …" after a settled one: "Thanks, fixed! Now getting 429s".
+_NOW_START = re.compile(
+    r"(?:and |but |mas |mais |pero |aber )?(?:now|agora|ahora|maintenant|jetzt)\b"
+)
+_CONTRAST = re.compile(
+    r"(?<!\w)(?:but|however|though|aber|allerdings|jedoch|mais|par contre|pero|sin embargo|"
+    r"eso si|porem|no entanto|so que)(?!\w)"
 )
 # Cues worth knowing about in the last clause on their own.
 _LAST_CLAUSE_CUES = frozenset(
@@ -61,7 +83,10 @@ _LAST_CLAUSE_CUES = frozenset(
         "positive_state",
         "found_it",
         "no_action",
+        "fixed_by_us",
         "will_try",
+        "http_error",
+        "new_topic",
     ]
 )
 
@@ -139,14 +164,20 @@ _REQUEST_CUES = frozenset(
         "complaint",
         "when",
         "ja_request",
+        "unsure",
+        "problem_back",
+        "http_error",
+        "new_topic",
     ]
 )
 
 
 # Cues saying a problem is over: with an error word they mark a settled report, not a bug.
 _SETTLED_CUES = frozenset(
-    ["positive_state", "resolved", "found_it", "problem_gone", "no_action"]
+    ["positive_state", "resolved", "found_it", "problem_gone", "no_action", "fixed_by_us"]
 )
+# Cues of something broken (``http_error`` comes from the tokens, not from the lexicon).
+_PROBLEM_CUES = frozenset(["error", "not_working", "http_error"])
 # Cues of customer-side news (status, announcements, plans) rather than asks.
 _STATEMENT_CUES = frozenset(
     ["fyi", "status_marker", "announce", "we_did", "our_side", "will_try", "scheduling"]
@@ -218,30 +249,56 @@ def _length_bucket(word_count: int) -> str:
     return "15-25" if word_count <= 25 else "26+"
 
 
-def _cue_features(cues: list[str], structure: list[str], word_count: int) -> list[str]:
-    """``cue:*`` features plus a few interactions a linear model cannot form by itself."""
+def _cue_features(
+    cues: list[str], structure: list[str], word_count: int, reopened_at_end: bool = False
+) -> list[str]:
+    """``cue:*`` features plus a few interactions a linear model cannot form by itself.
+
+    The interactions separate an open problem ("the export fails") from a settled one ("the
+    export failed, fixed now", "the 502s were our proxy"), a reopened one ("the error is back
+    although it was fixed", "thanks, fixed! now getting 429s": ``reopened_at_end``) and a
+    question about a fix ("is the outage resolved?").
+    """
     features = [f"cue:{name}" for name in cues]
     cue_set = set(cues)
+    if cue_set & {"offer", "hypothetical"}:
+        cue_set.discard("need")  # "let us know if you need more logs" offers, it does not ask
+    if "out_of_office" in cue_set:
+        cue_set.discard("please")  # "questions to <@U…> please" while away
     question_end = "q:end" in structure
-    asks = bool(cue_set & {"can_you", "please", "need", "error", "not_working", "still"})
-    if "thanks" in cue_set and (asks or question_end):
+
+    problem = bool(cue_set & _PROBLEM_CUES)
+    if "scheduling" in cue_set and "error" not in cue_set:
+        problem = False  # "tuesday I can't, wednesday works": a calendar, not a bug
+    settled_by = cue_set & _SETTLED_CUES
+    if "not_working" in cue_set:
+        settled_by.discard("found_it")  # "je ne trouve pas", "no encontramos": not found
+        settled_by.discard("fixed_by_us")  # "stopped working after we rotated the keys"
+    reopened = "problem_gone" not in cue_set and (
+        "problem_back" in cue_set or ("still" in cue_set and problem)
+    )
+    settled = bool(settled_by) and not reopened and not question_end and not reopened_at_end
+    problem = problem or reopened
+    if "hypothetical" in cue_set and not reopened and "http_error" not in cue_set:
+        problem = False  # "if anything breaks we'll ping you here"
+
+    asks = bool(cue_set & {"can_you", "please", "need", "still", "unsure", "new_topic"})
+    if "thanks" in cue_set and (asks or question_end or (problem and not settled)):
         features.append("x:thanks_then_ask")
-    if "fyi" in cue_set and cue_set & {"error", "not_working"}:
+    if "fyi" in cue_set and problem and not settled:
         features.append("x:fyi_problem")
-    if "resolved" in cue_set and "q:any" not in structure:
+    if "resolved" in cue_set and "q:any" not in structure and not reopened:
         features.append("x:resolved_statement")
-    problem = bool(cue_set & {"error", "not_working"})
-    # "no longer works" is a broken thing, "errors no longer show up" a settled one.
-    no_longer_settles = "no_longer" in cue_set and "not_working" not in cue_set
-    settled = no_longer_settles or bool(cue_set & _SETTLED_CUES)
     if problem:
         features.append("x:settled_problem" if settled else "x:open_problem")
         if settled and "still" not in cue_set and "again" not in cue_set:
             features.append("x:settled_for_good")
     elif settled:
         features.append("x:settled_no_problem")
-    if cue_set & {"problem_gone", "no_action"} and not cue_set & {"still", "follow_up"}:
+    if cue_set & {"problem_gone", "no_action"} and "still" not in cue_set:
         features.append("x:nothing_to_do")
+    if "out_of_office" in cue_set:
+        features.append("x:away")
     if "q:any" not in structure and not cue_set & _REQUEST_CUES:
         features.append("x:plain_statement")
         if cue_set & _STATEMENT_CUES:
@@ -272,6 +329,8 @@ def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str
         features.append("p:exclaim")
     if _SENTENCE_END.search(normalized.strip()):
         features.append("p:multi_sentence")
+    if normalized.lstrip().startswith(">") or "\n>" in normalized:
+        features.append("p:quote")  # quotes an earlier message, usually to dispute it
     letters = [char for char in raw[:MAX_TEXT_CHARS] if char.isalpha()]
     if len(letters) >= 4 and all(char.isupper() for char in letters):
         features.append("p:all_caps")
@@ -282,27 +341,62 @@ def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str
         features.append("open:greeting")
         if len(words) > 1 and words[1] in QUESTION_OPENERS:
             features.append("open:greeting_then_question")
-    features.extend(_cue_features(cue_names(normalized), features, len(words)))
-    features.extend(_last_clause_features(normalized))
+    own_words = _own_words(normalized)
+    cues = cue_names(own_words)
+    http_error = ("zzhttp5" in tokens or "zzhttp4" in tokens) and bool(
+        _HTTP_ERROR.search(own_words)
+    )
+    if http_error:
+        cues.append("http_error")  # "we get 500s", "on reprend des erreurs 500", not "400 users"
+    last_clause = _last_clause_features(own_words, _LAST_CLAUSE_CUES.intersection(cues))
+    reopened_at_end = bool({"last:open_problem", "last:contrast_unsettled"} & set(last_clause))
+    features.extend(_cue_features(cues, features, len(words), reopened_at_end))
+    features.extend(last_clause)
     if not words and tokens:
         features.append("only:markup")
     return features
 
 
-def _last_clause_features(normalized: str) -> list[str]:
-    """``last:*`` cue features of the final clause, for messages with more than one."""
-    start = 0
-    for match in _CLAUSE_BREAK.finditer(normalized):
-        start = match.end()
+def _own_words(normalized: str) -> str:
+    """The text minus quoted lines (``> …``, usually the vendor's words) and ~struck~ text."""
+    if ">" in normalized:
+        lines = [line for line in normalized.split("\n") if not line.lstrip().startswith(">")]
+        normalized = "\n".join(lines)
+    if "~" in normalized:
+        normalized = _STRUCK.sub(" ", normalized)
+    return normalized
+
+
+def _last_clause_features(normalized: str, candidates: set[str]) -> list[str]:
+    """``last:*`` cue features of the final clause, for messages with more than one.
+
+    ``candidates`` are the cues of the whole message: the last clause can only hold those.
+    """
+    starts = [match.end() for match in _CLAUSE_BREAK.finditer(normalized)]
+    # The last break that leaves at least two words after it ("… aber down" is no clause).
+    start = next((s for s in reversed(starts) if len(normalized[s:].split()) >= 2), 0)
     if start == 0:
         return []
     tail = normalized[start:]
-    if len(tail.split()) < 2:
-        return ["last:short"]
-    cues = [f"last:{name}" for name in cue_names(tail) if name in _LAST_CLAUSE_CUES]
+    names = set(cue_names(tail, candidates)) if candidates else set()
+    if "http_error" in candidates and _HTTP_ERROR.search(tail):
+        names.add("http_error")
+    features = [f"last:{name}" for name in sorted(names)]
+    settled = bool(names & _SETTLED_CUES)
+    if names & {"error", "not_working", "still", "http_error"} and not settled:
+        features.append("last:open_problem")
+    contrast = (
+        _CONTRAST.search(normalized, max(0, start - 30), start)
+        or _CONTRAST.match(tail)
+        or _NOW_START.match(tail)
+    )
+    if not settled and candidates & _SETTLED_CUES and contrast:
+        features.append("last:contrast_unsettled")  # "works now. but the roles were reset"
+    elif settled and not names & {"error", "not_working", "still", "http_error"}:
+        features.append("last:settled")
     if tail.rstrip(" .)*_~").endswith("?"):
-        cues.append("last:question")
-    return cues or ["last:plain"]
+        features.append("last:question")
+    return features or ["last:plain"]
 
 
 class Analysis(NamedTuple):

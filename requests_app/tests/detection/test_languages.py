@@ -89,3 +89,37 @@ def test_clear_non_requests_are_ignored(
     decision = pipeline.decide(DetectionInput(text=text))
 
     assert decision.is_request is False, (language, decision)
+
+
+# Problems the customer reports as settled are not requests; problems that persist, come back
+# or arrive wrapped in an FYI are.
+SETTLED = {
+    "en": "the 502s were caused by our own proxy, fixed now, nothing needed from you",
+    "es": "ya funciona, el error era de nuestro lado",
+    "de": "funktioniert jetzt, der Fehler lag an unserer Firewall",
+    "fr": "c'est réglé, l'erreur venait de notre pare-feu",
+    "pt": "já resolveu, o erro era do nosso lado",
+}
+STILL_OPEN = {
+    "en": "fyi the EU endpoint has been returning 503s for an hour",
+    "es": "aplicamos el workaround pero el error sigue apareciendo",
+    "de": "zur Info: der Export ist seit heute früh kaputt",
+    "fr": "on a vidé le cache mais l'erreur persiste",
+    "pt": "o erro voltou mesmo depois da correção",
+}
+
+
+@pytest.mark.parametrize(("language", "text"), list(SETTLED.items()))
+def test_settled_problems_are_not_requests(
+    pipeline: DetectionPipeline, language: str, text: str
+) -> None:
+    decision = pipeline.decide(DetectionInput(text=text))
+
+    assert decision.is_request is False, (language, decision)
+
+
+@pytest.mark.parametrize(("language", "text"), list(STILL_OPEN.items()))
+def test_open_problems_are_requests(pipeline: DetectionPipeline, language: str, text: str) -> None:
+    decision = pipeline.decide(DetectionInput(text=text))
+
+    assert decision.is_request is True, (language, decision)

@@ -4,10 +4,18 @@ import logging
 
 import pytest
 
-from requests_app.detection import DetectionInput, LLMSettings, build_pipeline
+from requests_app.detection import (
+    THRESHOLDS,
+    DetectionInput,
+    LLMSettings,
+    Strictness,
+    build_pipeline,
+)
 from requests_app.tests.detection.conftest import FakeLLMState, fixed_score_classifier
 
 UNCERTAIN_SCORE = 0.5  # within the default band of the balanced threshold
+# Just below the balanced threshold and still within the band: a local "not a request".
+BELOW_THRESHOLD = THRESHOLDS[Strictness.BALANCED] - 0.05
 MESSAGE = "the numbers in the weekly report look a bit different"
 
 
@@ -26,7 +34,9 @@ def test_uncertain_message_becomes_a_request_when_the_llm_says_so(
 ) -> None:
     base_url, state = fake_llm
     state.answer = "request"
-    pipeline = build_pipeline(classifier=fixed_score_classifier(0.4), llm=_settings(base_url))
+    pipeline = build_pipeline(
+        classifier=fixed_score_classifier(BELOW_THRESHOLD), llm=_settings(base_url)
+    )
 
     decision = pipeline.decide(DetectionInput(text=MESSAGE))
 
@@ -83,7 +93,9 @@ def test_a_server_error_falls_back_to_the_local_verdict(
 ) -> None:
     base_url, state = fake_llm
     state.status = 500
-    pipeline = build_pipeline(classifier=fixed_score_classifier(0.4), llm=_settings(base_url))
+    pipeline = build_pipeline(
+        classifier=fixed_score_classifier(BELOW_THRESHOLD), llm=_settings(base_url)
+    )
 
     decision = pipeline.decide(DetectionInput(text=MESSAGE))
 
