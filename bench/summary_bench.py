@@ -12,7 +12,6 @@ import hashlib
 import hmac
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -250,15 +249,7 @@ def run(arguments: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    arguments = parse_arguments(argv)
-    from django.apps import apps
-
-    if apps.ready:  # another benchmark configured Django in this process: run apart
-        subprocess.run(  # noqa: S603 (this very script, with the caller's arguments)
-            [sys.executable, str(Path(__file__).resolve()), *(argv or [])], check=True
-        )
-        return
-    run(arguments)
+    run(parse_arguments(argv))
 
 
 if __name__ == "__main__":
