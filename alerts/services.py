@@ -12,7 +12,7 @@ from django.utils import timezone
 from alerts.backends import get_backend
 from alerts.exceptions import AlertNotRetryableError, DeliveryError
 from alerts.models import Alert, DeliveryStatus
-from alerts.selectors import RuleMatcher, get_alert_view
+from alerts.selectors import STALE_CLAIM_SECONDS, RuleMatcher, get_alert_view
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def enqueue_delivery(alert_id: int, *, countdown: float | None = None) -> None:
 def _claim(alert_id: int) -> Alert | None:
     """Takes the alert for sending by a conditional update; None if someone else has it."""
     now = timezone.now()
-    stale = now - timedelta(seconds=120)
+    stale = now - timedelta(seconds=STALE_CLAIM_SECONDS)
     claimed = Alert.objects.filter(pk=alert_id).filter(
         status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]
     ).update(status=DeliveryStatus.SENDING, claimed_at=now) or Alert.objects.filter(

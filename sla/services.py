@@ -23,7 +23,6 @@ from sla.models import (
     ClockEventKind,
     ClockKind,
     ClockState,
-    ResponseScope,
     SLAClock,
     SLAClockEvent,
     SLAPolicy,
@@ -184,19 +183,6 @@ def cancel_request_clocks(*, customer_request: Any, now: datetime) -> int:
     """Discarded or deleted: every live clock of the request is cancelled."""
     live = SLAClock.objects.filter(request=customer_request, state__in=LIVE_STATES)
     return _stop(live, state=ClockState.CANCELLED, at=now, event=ClockEventKind.CANCELLED)
-
-
-def channel_replies_count_as_response(*, customer_request: Any) -> bool:
-    """Whether a top-level vendor message counts as a response for this request's policy."""
-    clock = (
-        SLAClock.objects.filter(request=customer_request, kind=ClockKind.FIRST_RESPONSE)
-        .order_by("-pk")
-        .first()
-    )
-    scope = (
-        clock.policy_snapshot.get("response_scope") if clock else ResponseScope.THREAD_OR_CHANNEL
-    )
-    return scope == ResponseScope.THREAD_OR_CHANNEL
 
 
 @transaction.atomic

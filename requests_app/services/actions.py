@@ -26,7 +26,7 @@ from requests_app.models import (
     RequestStatus,
 )
 from requests_app.services.detection import discard_fingerprint
-from requests_app.services.lifecycle import add_event
+from requests_app.services.lifecycle import add_event, working_status
 from sla import services as sla_services
 from slack_integration.models import SlackUser
 
@@ -206,7 +206,7 @@ def reopen_request(*, customer_request: Request, actor: Actor, reason: str = "")
     if customer_request.status not in (RequestStatus.CLOSED, RequestStatus.DISCARDED):
         raise RequestStateError(f"Request #{customer_request.pk} is not closed; nothing to reopen.")
     now = timezone.now()
-    status = RequestStatus.IN_PROGRESS if customer_request.assignee_id else RequestStatus.OPEN
+    status = working_status(customer_request)
     previous = _set_status(customer_request, status, closed_at=None, closed_by=None)
     _event(
         customer_request,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from requests_app.detection import Decision
 from requests_app.models import (
     ACTIVE_REQUEST_STATUSES,
     DetectionStage,
@@ -134,19 +135,26 @@ def _join(message: Message, customer_request: Request, *, how: str) -> None:
     )
 
 
+def _decide(incoming: IncomingMessage) -> Decision:
+    channel = incoming.channel
+    return decide_message(
+        text=incoming.text,
+        workspace_id=channel.workspace_id,
+        strictness=channel.effective_strictness,
+    )
+
+
 def ingest_customer_message(incoming: IncomingMessage) -> IngestResult:
     """A customer wrote: join its thread's or group's request, or detect a new one."""
     if not is_channel_watched(incoming.channel):
         return IngestResult("ignored")
     channel = incoming.channel
+    thread_ts = incoming.thread_ts if incoming.thread_ts != incoming.ts else ""
+    # Detection runs before the transaction: it may call an LLM, and no lock should wait.
+    # A reply in a thread that already has a request joins it and needs no detection.
     decision = None
-    if not incoming.thread_ts or incoming.thread_ts == incoming.ts:
-        # Detection runs before the transaction: it may call an LLM, and no lock should wait.
-        decision = decide_message(
-            text=incoming.text,
-            workspace_id=channel.workspace_id,
-            strictness=channel.effective_strictness,
-        )
+    if not (thread_ts and _thread_request(channel, thread_ts)):
+        decision = _decide(incoming)
     with transaction.atomic():
         message = _store(incoming, is_from_customer=True)
         if message is None:
@@ -155,17 +163,14 @@ def ingest_customer_message(incoming: IncomingMessage) -> IngestResult:
             existing = _thread_request(channel, message.thread_ts)
             if existing is not None:
                 return _customer_reply_in_thread(message, existing)
-            decision = decide_message(
-                text=incoming.text,
-                workspace_id=channel.workspace_id,
-                strictness=channel.effective_strictness,
-            )
         else:
             grouped = _grouping_target(message)
             if grouped is not None:
                 _join(message, grouped, how="grouped")
                 record_customer_followup(customer_request=grouped, message=message)
                 return IngestResult("joined", message, grouped)
+        if decision is None:  # the thread's request went away since the check above
+            decision = _decide(incoming)
         if not decision.is_request:
             logger.info(
                 "ingest.not_a_request",

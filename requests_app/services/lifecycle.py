@@ -22,6 +22,7 @@ from requests_app.models import (
     RequestStatus,
 )
 from sla import services as sla_services
+from sla.selectors import list_requests_answered_by_channel_replies
 from slack_integration.models import SlackUser
 
 logger = logging.getLogger(__name__)
@@ -128,11 +129,12 @@ def _requests_answered_by(message: Message) -> list[Request]:
         return list(base.filter(root_message__ts=message.thread_ts)) or list(
             base.filter(messages__thread_ts=message.thread_ts).distinct()
         )
-    candidates = base.filter(root_message__posted_at__lt=message.posted_at)
+    candidates = list(base.filter(root_message__posted_at__lt=message.posted_at))
+    answerable = list_requests_answered_by_channel_replies(
+        request_ids=[customer_request.pk for customer_request in candidates]
+    )
     return [
-        customer_request
-        for customer_request in candidates
-        if sla_services.channel_replies_count_as_response(customer_request=customer_request)
+        customer_request for customer_request in candidates if customer_request.pk in answerable
     ]
 
 
@@ -164,11 +166,16 @@ def record_vendor_response(*, message: Message) -> list[Request]:
     return answered
 
 
+def working_status(customer_request: Request) -> str:
+    """The status a request resumes work in: in progress when someone has it, else open."""
+    return RequestStatus.IN_PROGRESS if customer_request.assignee_id else RequestStatus.OPEN
+
+
 def resume_from_hold(*, customer_request: Request, at: Any) -> None:
     """The customer wrote again: an on-hold request goes back to work."""
     if customer_request.status != RequestStatus.ON_HOLD:
         return
-    status = RequestStatus.IN_PROGRESS if customer_request.assignee_id else RequestStatus.OPEN
+    status = working_status(customer_request)
     Request.objects.filter(pk=customer_request.pk).update(status=status)
     customer_request.status = status
     add_event(

@@ -353,3 +353,25 @@ def test_internal_segment_and_unmonitored_channels_are_ignored(workspace, post_t
         message_event("The API returns 500 for every call, please help", channel="C0CUST2")
     )
     assert Request.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("response_scope", "answered"), [("thread_or_channel", True), ("thread", False)]
+)
+def test_top_level_vendor_message_answers_per_policy(
+    workspace, post_to_slack, response_scope, answered
+) -> None:
+    from sla.tests.factories import SLAPolicyFactory
+
+    SLAPolicyFactory(workspace=workspace, response_scope=response_scope)
+    now = int(time.time())
+    post_to_slack(
+        message_event("Our dashboard has not loaded since this morning", ts=f"{now - 50}.000001")
+    )
+    post_to_slack(
+        message_event("Looking into it now", user="U0VEND1", team="T0001", ts=f"{now - 20}.000001")
+    )
+    customer_request = Request.objects.get()
+    assert (customer_request.first_response_at is not None) is answered
+    clock = customer_request.sla_clocks.get(kind="first_response")
+    assert (clock.state == "met") is answered
