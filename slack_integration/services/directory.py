@@ -95,6 +95,8 @@ def get_user(
         fields.update(_profile_fields(profile))
     if (created or _is_stale(user.info_fetched_at)) and not (team_id and profile):
         fields.update(_fetch_user(workspace, user_id))
+    # Most messages repeat what the row already holds: write only what changed.
+    fields = {name: value for name, value in fields.items() if getattr(user, name) != value}
     if not fields:
         return user
     team = fields.get("team_id", user.team_id)
