@@ -6,12 +6,12 @@ Run from the repository root:  .venv/bin/python bench/detection_bench.py
    each fold's model is trained on the other folds plus our own Slack-style training files.
 2. Threshold calibration: 5-fold out-of-fold scores over *every* training row (own files
    included), three fold shufflings, and the thresholds that meet each strictness' target on
-   them (mean over the shufflings). This is how ``core.THRESHOLDS`` was chosen; the held-out
-   files play no part in it.
+   the out-of-fold scores of the ``slack_style_train.jsonl`` rows (mean over the shufflings).
+   This is how ``core.THRESHOLDS`` was chosen; the held-out files play no part in it.
 3. Held-out: a model trained on every shipped training file, run through the pipeline
-   (prefilter + local model, as ``manage.py detect_requests`` does) on ``holdout_slack.jsonl``
-   and ``holdout2_slack.jsonl`` (never trained on), overall and per language, at each
-   strictness.
+   (prefilter + local model, as ``manage.py detect_requests`` does) on each ``holdout*.jsonl``
+   file (never trained on; see data/README.md for how independent each one is), overall and
+   per language, at each strictness.
 4. Throughput of the local stage, one message at a time, pinned to one core, with the model
    as a worker serves it (rebuilt from its JSON cache form).
 """
@@ -42,13 +42,21 @@ from requests_app.detection.model import (
 from requests_app.detection.training import train_classifier
 
 SHARED_FILES = ("slack_style_train.jsonl", "public_devset.jsonl")
-HOLDOUT_FILES = ("holdout_slack.jsonl", "holdout2_slack.jsonl")
+HOLDOUT_FILES = (
+    "holdout_slack.jsonl",
+    "holdout2_slack.jsonl",
+    "holdout3_slack.jsonl",
+    "holdout4_slack.jsonl",
+)
 LANGUAGES = ("en", "es", "de", "fr", "pt")
 BALANCED = THRESHOLDS[Strictness.BALANCED]
-# What each strictness aims for on out-of-fold scores of the Slack-style training rows.
-# Out-of-fold recall runs a point or two above held-out recall, hence the margins.
-RECALL_TARGETS = {Strictness.AGGRESSIVE: 0.99, Strictness.BALANCED: 0.975}
-CONSERVATIVE_PRECISION_TARGET = 0.96
+# What each strictness aims for on out-of-fold scores of ``slack_style_train.jsonl``, the one
+# shared sample written like the messages we are judged on (our own files are deliberately
+# harder: many hard negatives, terse domain-specific reports). Out-of-fold recall runs a point
+# or two above held-out recall, hence the margins.
+CALIBRATION_FILE = SHARED_FILES[0]
+RECALL_TARGETS = {Strictness.AGGRESSIVE: 0.99, Strictness.BALANCED: 0.97}
+CONSERVATIVE_PRECISION_TARGET = 0.975
 CALIBRATION_SEEDS = (7, 13, 21)
 
 
@@ -179,6 +187,8 @@ def calibrate(config: TrainingConfig) -> None:
         rows.extend((path.name, row) for row in read_jsonl(path))
     slack = [i for i, (name, _) in enumerate(rows) if not name.startswith("public_")]
     labels = [bool(rows[i][1]["is_request"]) for i in slack]
+    target = [k for k, i in enumerate(slack) if rows[i][0] == CALIBRATION_FILE]
+    target_labels = [labels[k] for k in target]
     started = time.perf_counter()
     suggestions: dict[Strictness, list[float]] = defaultdict(list)
     runs: list[list[float]] = []
@@ -186,16 +196,22 @@ def calibrate(config: TrainingConfig) -> None:
         scores = _out_of_fold_scores(rows, config, seed)
         picked = [scores[i] for i in slack]
         runs.append(picked)
+        target_scores = [picked[k] for k in target]
         for level in (Strictness.AGGRESSIVE, Strictness.BALANCED):
-            suggestions[level].append(_threshold_for_recall(labels, picked, RECALL_TARGETS[level]))
+            suggestions[level].append(
+                _threshold_for_recall(target_labels, target_scores, RECALL_TARGETS[level])
+            )
         suggestions[Strictness.CONSERVATIVE].append(
-            _threshold_for_precision(labels, picked, CONSERVATIVE_PRECISION_TARGET)
+            _threshold_for_precision(target_labels, target_scores, CONSERVATIVE_PRECISION_TARGET)
         )
     print(
         f"\n== Threshold calibration: 5-fold out-of-fold scores x {len(CALIBRATION_SEEDS)} "
         f"shufflings, all {len(rows)} training rows ({time.perf_counter() - started:.0f}s) =="
     )
-    print(f"   Slack-style rows (own + slack_style_train): n={len(slack)}; first shuffling:")
+    print(
+        f"   Slack-style rows (own + slack_style_train): n={len(slack)}; first shuffling; "
+        f"targets are met on the {len(target)} {CALIBRATION_FILE} rows:"
+    )
     targets = {
         Strictness.AGGRESSIVE: f"recall >= {RECALL_TARGETS[Strictness.AGGRESSIVE]}",
         Strictness.BALANCED: f"recall >= {RECALL_TARGETS[Strictness.BALANCED]}",
@@ -204,6 +220,14 @@ def calibrate(config: TrainingConfig) -> None:
     for level in Strictness:
         current = THRESHOLDS[level]
         print(line(f"{level.value} current {current:.2f}", labels, runs[0], current))
+        print(
+            line(
+                f"  {CALIBRATION_FILE[:-6]} only",
+                target_labels,
+                [runs[0][k] for k in target],
+                current,
+            )
+        )
         values = suggestions[level]
         print(
             f"     target {targets[level]} -> thresholds "
