@@ -47,6 +47,7 @@ HOLDOUT_FILES = (
     "holdout2_slack.jsonl",
     "holdout3_slack.jsonl",
     "holdout4_slack.jsonl",
+    "holdout5_slack.jsonl",
 )
 LANGUAGES = ("en", "es", "de", "fr", "pt")
 BALANCED = THRESHOLDS[Strictness.BALANCED]

@@ -19,15 +19,16 @@ class Strictness(StrEnum):
 
 # Read off out-of-fold scores of 5-fold cross-validation over every training row (three fold
 # shufflings, mean threshold; never the held-out files); ``bench/detection_bench.py`` prints
-# them. ``balanced`` favours recall (a missed request costs more than a discard click): the
-# highest threshold keeping recall of the request class at 0.975 on the Slack-style rows
-# (precision ~0.94 there). ``aggressive`` keeps recall at 0.99 (precision ~0.89);
-# ``conservative`` is the lowest threshold reaching precision 0.96 (recall ~0.95). Held-out
-# figures are in data/README.md.
+# them. The targets are met on the rows of ``slack_style_train.jsonl``, the shared sample
+# written like the messages the product is judged on (our own files are harder on purpose).
+# ``balanced`` favours recall (a missed request costs more than a discard click): the highest
+# threshold keeping recall of the request class at 0.97 there (precision ~0.96).
+# ``aggressive`` keeps recall at 0.99; ``conservative`` is the lowest threshold reaching
+# precision 0.975. Held-out figures are in data/README.md.
 THRESHOLDS: dict[Strictness, float] = {
-    Strictness.AGGRESSIVE: 0.23,
-    Strictness.BALANCED: 0.43,
-    Strictness.CONSERVATIVE: 0.57,
+    Strictness.AGGRESSIVE: 0.18,
+    Strictness.BALANCED: 0.39,
+    Strictness.CONSERVATIVE: 0.56,
 }
 
 
