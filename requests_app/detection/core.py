@@ -17,17 +17,17 @@ class Strictness(StrEnum):
     CONSERVATIVE = "conservative"
 
 
-# Read off out-of-fold scores of 5-fold cross-validation over every training row (three fold
+# Read off out-of-fold scores of 5-fold cross-validation over every training row (eight fold
 # shufflings, mean threshold; never the held-out files); ``bench/detection_bench.py`` prints
 # them. The targets are met on the rows of ``slack_style_train.jsonl``, the shared sample
 # written like the messages the product is judged on (our own files are harder on purpose).
 # ``balanced`` favours recall (a missed request costs more than a discard click): the highest
-# threshold keeping recall of the request class at 0.97 there (precision ~0.96).
+# threshold keeping recall of the request class at 0.97 there (precision ~0.967).
 # ``aggressive`` keeps recall at 0.99; ``conservative`` is the lowest threshold reaching
 # precision 0.975. Held-out figures are in data/README.md.
 THRESHOLDS: dict[Strictness, float] = {
-    Strictness.AGGRESSIVE: 0.18,
-    Strictness.BALANCED: 0.39,
+    Strictness.AGGRESSIVE: 0.19,
+    Strictness.BALANCED: 0.41,
     Strictness.CONSERVATIVE: 0.56,
 }
 
