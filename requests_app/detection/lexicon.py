@@ -25,6 +25,7 @@ WORD_LISTS: dict[str, frozenset[str]] = {
 # First tokens that open a question in one of the supported languages.
 QUESTION_OPENERS = WORD_LISTS["question_openers"]
 _GREETING_OPENERS = WORD_LISTS["greeting_openers"]
+BARE_NUDGES = WORD_LISTS["bare_nudges"]
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _THANKS_AGAIN = re.compile(

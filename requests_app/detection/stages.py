@@ -10,7 +10,7 @@ import re
 from typing import Protocol
 
 from requests_app.detection.core import Decision, DetectionInput, StageContext
-from requests_app.detection.lexicon import WORD_LISTS
+from requests_app.detection.lexicon import BARE_NUDGES, WORD_LISTS
 from requests_app.detection.model import LocalClassifier
 from requests_app.detection.similarity import DiscardIndex
 from requests_app.detection.text import normalize
@@ -24,6 +24,7 @@ _PICTOGRAPH = re.compile(
 )
 _REACTION = re.compile(r"[+-]1|x\d+", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]")
+_WORD = re.compile(r"\w+")
 _ACKNOWLEDGEMENTS = WORD_LISTS["acknowledgements"]
 
 
@@ -59,8 +60,9 @@ class PrefilterStage:
         remainder = without_emoji.strip()
         if not any(char.isalnum() for char in remainder) or _REACTION.fullmatch(remainder):
             return _not_request(self.name, "prefilter: emoji or reaction only")
-        letters = _LETTERS.findall(normalize(remainder))
-        if len(letters) <= 2:
+        folded = normalize(remainder)
+        letters = _LETTERS.findall(folded)
+        if len(letters) <= 2 and " ".join(_WORD.findall(folded)) not in BARE_NUDGES:
             return _not_request(self.name, "prefilter: too short to carry a request")
         words = normalize(remainder).replace("!", " ").replace(".", " ").split()
         if len(words) == 1 and words[0] in _ACKNOWLEDGEMENTS:

@@ -16,9 +16,14 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from requests_app.detection.lexicon import QUESTION_OPENERS, cue_names, is_greeting_opener
+from requests_app.detection.lexicon import (
+    BARE_NUDGES,
+    QUESTION_OPENERS,
+    cue_names,
+    is_greeting_opener,
+)
 
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 CHAR_NGRAM_SIZES = (2, 3, 4, 5)
 MAX_TEXT_CHARS = 4000
 
@@ -348,6 +353,8 @@ def _meta_features(raw: str, normalized: str, tokens: list[str], words: list[str
     )
     if http_error:
         cues.append("http_error")  # "we get 500s", "on reprend des erreurs 500", not "400 users"
+    if "follow_up" not in cues and " ".join(words) in BARE_NUDGES:
+        cues.append("follow_up")  # the whole message is a bump: "up", "petit up 🙏", "und?"
     last_clause = _last_clause_features(own_words, _LAST_CLAUSE_CUES.intersection(cues))
     reopened_at_end = bool({"last:open_problem", "last:contrast_unsettled"} & set(last_clause))
     features.extend(_cue_features(cues, features, len(words), reopened_at_end))

@@ -49,3 +49,18 @@ def test_short_nudges_reach_the_classifier(pipeline: DetectionPipeline, text: st
     decision = pipeline.decide(DetectionInput(text=text))
 
     assert decision.stage == "local_classifier"
+
+
+@pytest.mark.parametrize("text", ["up", "Up!", "petit up 🙏", "hoch :point_up:", "und?"])
+def test_a_bare_bump_is_a_follow_up_not_too_short(pipeline: DetectionPipeline, text: str) -> None:
+    decision = pipeline.decide(DetectionInput(text=text))
+
+    assert decision.stage == "local_classifier"
+    assert decision.is_request
+    assert "too short" not in decision.reason
+
+
+def test_up_inside_a_sentence_is_not_a_bump(pipeline: DetectionPipeline) -> None:
+    decision = pipeline.decide(DetectionInput(text="set up the SSO yesterday, works fine"))
+
+    assert not decision.is_request
