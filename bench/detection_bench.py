@@ -37,18 +37,13 @@ from requests_app.detection.model import (
     LocalClassifier,
     TrainingConfig,
     default_training_files,
+    holdout_files,
     read_jsonl,
 )
 from requests_app.detection.training import train_classifier
 
 SHARED_FILES = ("slack_style_train.jsonl", "public_devset.jsonl")
-HOLDOUT_FILES = (
-    "holdout_slack.jsonl",
-    "holdout2_slack.jsonl",
-    "holdout3_slack.jsonl",
-    "holdout4_slack.jsonl",
-    "holdout5_slack.jsonl",
-)
+HOLDOUT_FILES = tuple(path.name for path in holdout_files())
 LANGUAGES = ("en", "es", "de", "fr", "pt")
 BALANCED = THRESHOLDS[Strictness.BALANCED]
 # What each strictness aims for on out-of-fold scores of ``slack_style_train.jsonl``, the one

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -52,6 +53,16 @@ def default_training_files(data_dir: Path = DATA_DIR) -> list[Path]:
     files = [data_dir / name for name in names if (data_dir / name).exists()]
     files.extend(sorted(data_dir.glob("own_*.jsonl")))
     return files
+
+
+def holdout_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """The held-out evaluation files (never trained on), in the order they were written."""
+
+    def batch(path: Path) -> int:
+        digits = re.sub(r"\D", "", path.name)
+        return int(digits) if digits else 1
+
+    return sorted(data_dir.glob("holdout*.jsonl"), key=batch)
 
 
 def read_jsonl(path: Path) -> list[dict[str, object]]:
