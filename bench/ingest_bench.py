@@ -44,15 +44,15 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
-from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: make the project importable
     sys.path.insert(0, str(ROOT))
 
+from bench.postgres import PostgresUnavailableError, ensure_postgres_database  # noqa: E402
 from slack_integration.simulate import JSON_CONTENT_TYPE, PreparedPost, send  # noqa: E402
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -160,28 +160,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def ensure_database(database_url: str) -> None:
-    """Creates the database named in ``database_url`` if it does not exist."""
-    parts = urlsplit(database_url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise BenchError(f"the bench needs PostgreSQL; DATABASE_URL scheme is {parts.scheme!r}")
-    name = parts.path.lstrip("/")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    try:
-        with psycopg.connect(maintenance, autocommit=True, connect_timeout=5) as connection:
-            exists = connection.execute(
-                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-            ).fetchone()
-            if not exists:
-                connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-                print(f"created database {name}")
-    except psycopg.OperationalError as error:
-        raise BenchError(
-            f"cannot reach PostgreSQL at {parts.hostname}:{parts.port or 5432}: "
-            f"{str(error).strip().splitlines()[0]}"
-        ) from error
 
 
 def check_redis(broker_url: str) -> None:
@@ -576,7 +554,10 @@ def run(arguments: argparse.Namespace, log_dir: Path) -> None:
     budget_deadline = started + TOTAL_BUDGET_SECONDS
     database_url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     broker_url = os.environ.get("CELERY_BROKER_URL") or DEFAULT_BROKER_URL
-    ensure_database(database_url)
+    try:
+        ensure_postgres_database(database_url)
+    except PostgresUnavailableError as error:
+        raise BenchError(str(error)) from error
     if arguments.broker_down:
         broker_url = f"redis://127.0.0.1:{free_port()}/14"  # nothing listens there
     else:

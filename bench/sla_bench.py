@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -39,6 +38,8 @@ if TYPE_CHECKING:
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.postgres import PostgresUnavailableError, ensure_postgres_database  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/thena_bench_sla"
 DEFAULT_RUNNING = [100_000, 1_000_000]
@@ -97,29 +98,13 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return arguments
 
 
-def ensure_postgres_database(url: str) -> None:
-    """Creates the benchmark database if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise SystemExit(f"the SLA bench needs PostgreSQL, not {parts.scheme!r}")
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True, connect_timeout=5) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            print(f"created database {name}")
-
-
 def setup_django(database_url: str) -> None:
     """Points Django at the benchmark database (migrated), a local alert backend and an
     in-process broker, before anything imports the settings."""
-    ensure_postgres_database(database_url)
+    try:
+        ensure_postgres_database(database_url)
+    except PostgresUnavailableError as error:
+        raise SystemExit(f"the SLA bench cannot run: {error}") from None
     os.environ["DATABASE_URL"] = database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "thena.settings"
     os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")

@@ -16,11 +16,13 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from bench.postgres import PostgresUnavailableError, ensure_postgres_database  # noqa: E402
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/thena_bench_summary"
 TEAM_ID = "T0BENCH"
@@ -40,22 +42,6 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def ensure_postgres_database(url: str) -> None:
-    """Creates the benchmark database if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin_url = parts._replace(path="/postgres").geturl()
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def setup_django(arguments: argparse.Namespace) -> str:
     if arguments.sqlite:
         path = ROOT / "var" / "bench_summary.sqlite3"
@@ -64,7 +50,10 @@ def setup_django(arguments: argparse.Namespace) -> str:
         url = f"sqlite:///{path}"
     else:
         url = arguments.database_url
-        ensure_postgres_database(url)
+        try:
+            ensure_postgres_database(url)
+        except PostgresUnavailableError as error:
+            raise SystemExit(f"the summary bench cannot run: {error}") from None
     os.environ["DATABASE_URL"] = url
     os.environ["SLACK_SIGNING_SECRET"] = SIGNING_SECRET
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "thena.settings")
