@@ -495,6 +495,8 @@ def start_stack(
     )
     manage(env, "migrate", "--no-input", timeout=min(90, seconds_left(deadline)))
     manage(env, "apply_config", str(CONFIG), timeout=min(60, seconds_left(deadline)))
+    # As `make run` does: the measured latency is the served model's, not a first-use training.
+    manage(env, "prepare_detection", timeout=min(120, seconds_left(deadline)))
     processes.start(
         "web",
         [
