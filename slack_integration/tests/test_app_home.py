@@ -5,7 +5,6 @@ import copy
 import json
 from typing import Any
 
-import pytest
 from django.utils import timezone
 
 from conftest import load_payload
@@ -15,23 +14,11 @@ from slack_integration.services.home import handle_app_home_opened
 from slack_integration.tests.factories import (
     CustomerFactory,
     SlackUserFactory,
-    WorkspaceFactory,
 )
 from slack_integration.tests.test_actions import home_action, interactive_form
 from slack_integration.tests.test_my_summary import assigned, clock
 
 HOME_EVENT = load_payload("app_home_opened.json")
-
-
-@pytest.fixture
-def vera(db, fake_slack):
-    workspace = WorkspaceFactory(team_id="T0001", domain="acme")
-    return SlackUserFactory(
-        workspace=workspace,
-        user_id="U0VEND1",
-        real_name="Vera Vendor",
-        info_fetched_at=timezone.now(),
-    )
 
 
 def published(fake_slack) -> list[dict[str, Any]]:

@@ -5,7 +5,6 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pytest
 from django.utils import timezone
 
 from conftest import SHARED_PAYLOADS
@@ -15,7 +14,6 @@ from slack_integration.tests.factories import (
     ChannelFactory,
     CustomerFactory,
     SlackUserFactory,
-    WorkspaceFactory,
 )
 from slack_integration.tests.test_actions import block_action, interactive_form
 from tickets.tests.factories import TicketFactory
@@ -25,17 +23,6 @@ SLASH_FORM = dict(parse_qsl((SHARED_PAYLOADS / "slash_command_my_summary.form.tx
 
 def slash(text: str, *, user: str = "U0VEND1") -> dict[str, str]:
     return {**SLASH_FORM, "text": text, "user_id": user}
-
-
-@pytest.fixture
-def vera(db, fake_slack):
-    workspace = WorkspaceFactory(team_id="T0001", domain="acme")
-    return SlackUserFactory(
-        workspace=workspace,
-        user_id="U0VEND1",
-        real_name="Vera Vendor",
-        info_fetched_at=timezone.now(),
-    )
 
 
 def assigned(
