@@ -15,6 +15,15 @@ from alerts.models import Alert, DeliveryStatus
 from alerts.selectors import STALE_CLAIM_SECONDS, RuleMatcher, get_alert_view
 
 logger = logging.getLogger(__name__)
+# What rendering an alert reads, fetched with the alert in one query (delivery and refresh).
+_RENDERED_RELATIONS = (
+    "request__channel__workspace",
+    "request__customer",
+    "request__assignee",
+    "request__root_message",
+    "request__first_responder",
+    "clock",
+)
 
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_SECONDS = 5
@@ -100,14 +109,7 @@ def _claim(alert_id: int) -> Alert | None:
     ).update(claimed_at=now)
     if not claimed:
         return None
-    return Alert.objects.select_related(
-        "request__channel__workspace",
-        "request__customer",
-        "request__assignee",
-        "request__root_message",
-        "request__first_responder",
-        "clock",
-    ).get(pk=alert_id)
+    return Alert.objects.select_related(*_RENDERED_RELATIONS).get(pk=alert_id)
 
 
 def backoff_seconds(attempts: int) -> float:
@@ -202,14 +204,7 @@ def refresh_alert(*, alert_id: int) -> None:
     """Updates one delivered alert to show the request's current state."""
     alert = (
         Alert.objects.filter(pk=alert_id, status=DeliveryStatus.SENT)
-        .select_related(
-            "request__channel__workspace",
-            "request__customer",
-            "request__assignee",
-            "request__root_message",
-            "request__first_responder",
-            "clock",
-        )
+        .select_related(*_RENDERED_RELATIONS)
         .first()
     )
     if alert is None:

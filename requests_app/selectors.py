@@ -20,20 +20,22 @@ from tickets.models import Ticket
 # Clocks that make a request urgent; a paused clock (waiting on the customer) does not.
 URGENT_CLOCK_STATES = (ClockState.RUNNING, ClockState.BREACHED)
 SUMMARY_CLOCK_STATES = (*URGENT_CLOCK_STATES, ClockState.PAUSED)
+# What acting on a request reads (its channel, people and root message for permalinks).
+ACTION_RELATIONS = (
+    "workspace",
+    "channel",
+    "customer",
+    "assignee",
+    "root_message__workspace",
+    "root_message__channel",
+)
 
 
 def get_request_for_workspace(*, workspace: Workspace, request_id: int) -> Request:
     """The request ``request_id`` of ``workspace``; another workspace's is not found."""
     customer_request = (
         Request.objects.filter(workspace=workspace, pk=request_id)
-        .select_related(
-            "workspace",
-            "channel",
-            "customer",
-            "assignee",
-            "root_message__workspace",
-            "root_message__channel",
-        )
+        .select_related(*ACTION_RELATIONS)
         .first()
     )
     if customer_request is None:
@@ -249,14 +251,7 @@ def get_team_counts(*, workspace: Workspace, now: datetime | None = None) -> Tea
 
 def get_request_of_customer_message(*, channel_id: int, ts: str) -> Request | None:
     """The request a customer message belongs to: the one it opened, or the one it joined."""
-    requests = Request.objects.select_related(
-        "workspace",
-        "channel",
-        "customer",
-        "assignee",
-        "root_message__workspace",
-        "root_message__channel",
-    )
+    requests = Request.objects.select_related(*ACTION_RELATIONS)
     return (
         requests.filter(
             root_message__channel_id=channel_id,
